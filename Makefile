@@ -1,0 +1,60 @@
+# NexusOne. `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+# `make run`: the embedded demo (SQLite, file broker, in-process CJ sandbox) unless you set DATABASE_URL/REDIS_URL.
+RUN_ENV := DEBUG=true CJ_SANDBOX_ENABLED=true \
+	CJ_API_BASE_URL=$${CJ_API_BASE_URL:-http://127.0.0.1:8000/sandbox/cj/api2.0/v1} \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+
+# `make test`: always on PostgreSQL and Redis (started when down).
+TEST_DB ?= nexusone
+TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/15 \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/14 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: help install run test test-fast lint fmt migrate bench services
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install requirements-dev.txt
+
+migrate: install ## apply database migrations
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+run: install ## fresh machine → the demo app on http://127.0.0.1:8000 (web, worker, beat; Ctrl-C stops all)
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo "NexusOne → http://127.0.0.1:8000   (Ctrl-C stops web, worker and beat)"
+	$(RUN_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f Procfile
+
+services: ## make sure PostgreSQL and Redis are up
+	NEXUSONE_TEST_DB=$(TEST_DB) scripts/ensure_services.sh
+
+test: install services ## install, start services, run the whole suite on PostgreSQL
+	scripts/ensure_chromium.sh
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install services ## the suite without browser tests
+	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install ## ruff check + format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install ## format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install services ## run the benchmark scripts (they print figures)
+	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done

@@ -1,0 +1,115 @@
+"""Shared fixtures: merchants, users with roles, logged-in clients, API clients."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from nexusone.accounts.choices import Plan, Role
+from tests.factories import MembershipFactory, MerchantFactory, UserFactory
+
+PASSWORD = "pass-12345"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ci_requires_postgresql(django_db_setup, django_db_blocker) -> None:
+    """On CI an unreachable PostgreSQL is an error, never a silent SQLite run."""
+    from django.db import connection
+
+    if os.environ.get("CI") == "true" and connection.vendor != "postgresql":
+        pytest.exit(f"CI=true but the database is {connection.vendor}; set DATABASE_URL to PostgreSQL.", 2)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def merchant(db):
+    return MerchantFactory(name="Acme Goods", plan=Plan.PRO)
+
+
+@pytest.fixture
+def other_merchant(db):
+    return MerchantFactory(name="Other Store", plan=Plan.PRO)
+
+
+def _member(merchant, role):
+    return MembershipFactory(merchant=merchant, role=role, user=UserFactory()).user
+
+
+@pytest.fixture
+def owner(merchant):
+    return _member(merchant, Role.OWNER)
+
+
+@pytest.fixture
+def manager(merchant):
+    return _member(merchant, Role.MANAGER)
+
+
+@pytest.fixture
+def viewer(merchant):
+    return _member(merchant, Role.VIEWER)
+
+
+@pytest.fixture
+def other_owner(other_merchant):
+    return _member(other_merchant, Role.OWNER)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+def jwt_client(user) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return api
+
+
+@pytest.fixture
+def api(owner) -> APIClient:
+    """An API client authenticated as the merchant's owner with a JWT."""
+    return jwt_client(owner)
+
+
+@pytest.fixture
+def viewer_api(viewer) -> APIClient:
+    return jwt_client(viewer)
+
+
+@pytest.fixture
+def other_api(other_owner) -> APIClient:
+    return jwt_client(other_owner)
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium; no downloaded browser."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

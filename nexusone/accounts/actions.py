@@ -1,0 +1,144 @@
+"""Business operations on merchants, users and memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from nexusone.core.audit import record_event
+
+from .choices import Plan, Role
+from .models import Membership, Merchant, User
+
+
+@dataclass(frozen=True)
+class MerchantSetup:
+    merchant: Merchant
+    user: User
+    created: bool
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": f"{email!r} is not a valid email address."}) from exc
+    return email
+
+
+def _clean_plan(plan: str) -> str:
+    if plan not in Plan.values:
+        raise ValidationError({"plan": f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}."})
+    return plan
+
+
+@transaction.atomic
+def create_merchant(
+    *, name: str, email: str, password: str, plan: str = Plan.FREE, cj_api_key: str | None = None
+) -> MerchantSetup:
+    """Create a merchant with an owner, or return the one the email already owns (idempotent)."""
+    email, plan = _clean_email(email), _clean_plan(plan)
+    if not (name or "").strip():
+        raise ValidationError({"name": "A merchant name is required."})
+    existing = Membership.objects.filter(user__email=email, role=Role.OWNER).select_related("merchant", "user")
+    membership = existing.order_by("created_at").first()
+    if membership is not None:
+        merchant, user, created = membership.merchant, membership.user, False
+        if merchant.plan != plan or merchant.name != name.strip():
+            merchant.name, merchant.plan = name.strip(), plan
+            merchant.save(update_fields=["name", "plan", "updated_at"])
+    else:
+        if not password:
+            raise ValidationError({"password": "A password is required for a new user."})
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=password)
+        merchant = Merchant.objects.create(name=name.strip(), plan=plan)
+        Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
+        record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
+        created = True
+    if cj_api_key:
+        set_supplier_api_key(merchant, cj_api_key)
+    return MerchantSetup(merchant, user, created)
+
+
+@transaction.atomic
+def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
+    """Self-service sign-up: a new user owning a new merchant on the Free plan."""
+    email = _clean_email(email)
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": "An account with this email already exists; log in instead."})
+    validate_password(password, User(email=email))
+    return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
+
+
+def set_supplier_api_key(merchant: Merchant, api_key: str, supplier: str = "cj") -> None:
+    from nexusone.suppliers.models import SupplierAccount
+
+    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier=supplier)
+    if account.api_key != api_key:
+        account.api_key = api_key
+        account.access_token = account.refresh_token = ""
+        account.access_token_expires_at = account.refresh_token_expires_at = None
+        account.save()
+
+
+@transaction.atomic
+def add_member(merchant: Merchant, *, email: str, role: str, by: User) -> Membership:
+    email = _clean_email(email)
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        raise ValidationError({"email": "No user has this email; ask them to sign up first."})
+    membership, _ = Membership.objects.update_or_create(user=user, merchant=merchant, defaults={"role": role})
+    record_event("membership.saved", merchant=merchant, actor=by, target=membership, data={"role": role})
+    return membership
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str, *, by: User) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    owners = Membership.objects.filter(merchant=membership.merchant, role=Role.OWNER).select_for_update()
+    if membership.role == Role.OWNER and role != Role.OWNER and owners.count() <= 1:
+        raise ValidationError({"role": "A merchant needs at least one owner."})
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        "membership.role_changed", merchant=membership.merchant, actor=by, target=membership, data={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, by: User) -> None:
+    if (
+        membership.role == Role.OWNER
+        and Membership.objects.filter(merchant=membership.merchant, role=Role.OWNER).count() <= 1
+    ):
+        raise ValidationError({"role": "A merchant needs at least one owner."})
+    record_event("membership.removed", merchant=membership.merchant, actor=by, target=membership)
+    membership.delete()
+
+
+@transaction.atomic
+def change_plan(merchant: Merchant, plan: str, *, by: User | None = None) -> Merchant:
+    """Change the plan; apps react through `on_plan_changed` hooks (e.g. extension sessions)."""
+    plan = _clean_plan(plan)
+    old = merchant.plan
+    if old == plan:
+        return merchant
+    merchant.plan = plan
+    merchant.save(update_fields=["plan", "updated_at"])
+    record_event("merchant.plan_changed", merchant=merchant, actor=by, target=merchant, data={"from": old, "to": plan})
+    for hook in PLAN_CHANGE_HOOKS:
+        hook(merchant, old, plan)
+    return merchant
+
+
+PLAN_CHANGE_HOOKS: list = []
+"""Callables (merchant, old_plan, new_plan) registered by apps in AppConfig.ready()."""

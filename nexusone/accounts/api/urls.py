@@ -1,0 +1,9 @@
+from django.urls import re_path
+
+from . import views
+
+urlpatterns = [
+    re_path(r"^auth/token/?$", views.TokenView.as_view(), name="token_obtain"),
+    re_path(r"^auth/token/refresh/?$", views.TokenRefresh.as_view(), name="token_refresh"),
+    re_path(r"^merchant/?$", views.MerchantView.as_view(), name="merchant"),
+]

@@ -1,0 +1,59 @@
+"""The plan capability table and the one function that asks it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nexusone.core.exceptions import PlanRequired
+
+from .choices import Plan, SyncFrequency
+
+
+@dataclass(frozen=True)
+class PlanCapabilities:
+    plan: str
+    product_limit: int | None  # None: unlimited
+    sync_frequencies: frozenset[str]
+    automatic_fulfillment: bool
+    chrome_extension: bool
+
+
+_SLOW = frozenset({SyncFrequency.OFF, SyncFrequency.DAILY, SyncFrequency.WEEKLY})
+_ALL = _SLOW | {SyncFrequency.HOURLY}
+
+PLAN_CAPABILITIES: dict[str, PlanCapabilities] = {
+    Plan.FREE: PlanCapabilities(Plan.FREE, 10, _SLOW, automatic_fulfillment=False, chrome_extension=False),
+    Plan.PRO: PlanCapabilities(Plan.PRO, 100, _ALL, automatic_fulfillment=True, chrome_extension=False),
+    Plan.PREMIUM: PlanCapabilities(Plan.PREMIUM, None, _ALL, automatic_fulfillment=True, chrome_extension=True),
+}
+
+FEATURES = ("automatic_fulfillment", "chrome_extension")
+
+
+def capabilities(plan: str) -> PlanCapabilities:
+    return PLAN_CAPABILITIES[plan]
+
+
+def cheapest_plan_with(feature: str) -> str:
+    for plan in (Plan.FREE, Plan.PRO, Plan.PREMIUM):
+        if getattr(PLAN_CAPABILITIES[plan], feature):
+            return plan
+    raise ValueError(feature)
+
+
+def cheapest_plan_for_products(count: int) -> str | None:
+    for plan in (Plan.FREE, Plan.PRO, Plan.PREMIUM):
+        limit = PLAN_CAPABILITIES[plan].product_limit
+        if limit is None or count <= limit:
+            return plan
+    return None
+
+
+def require_feature(plan: str, feature: str) -> None:
+    """Raise PlanRequired (403 `plan_required`) unless `plan` has `feature`."""
+    if feature not in FEATURES:
+        raise ValueError(f"Unknown plan feature {feature!r}")
+    if not getattr(capabilities(plan), feature):
+        needed = Plan(cheapest_plan_with(feature)).label
+        label = feature.replace("_", " ")
+        raise PlanRequired(f"The {label} needs the {needed} plan; upgrade in Settings → Plan.")

@@ -1,0 +1,36 @@
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from nexusone.accounts.actions import create_merchant
+from nexusone.accounts.choices import Plan
+
+DEMO_EMAIL = "demo@nexusone.local"
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo merchant, connected to the CJ sandbox; prints the login."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--plan", default=Plan.PREMIUM)
+
+    def handle(self, *args, **opts) -> None:
+        setup = create_merchant(
+            name="Demo Store",
+            email=DEMO_EMAIL,
+            password=DEMO_PASSWORD,
+            plan=opts["plan"],
+            cj_api_key=settings.CJ_SANDBOX_API_KEY if settings.CJ_SANDBOX_ENABLED else None,
+        )
+        for hook in SEED_HOOKS:
+            hook(setup.merchant, self.stdout)
+        self.stdout.write(json.dumps({"merchant_id": str(setup.merchant.pk), "email": DEMO_EMAIL}))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}  at {settings.SITE_URL}/accounts/login/")
+        )
+
+
+SEED_HOOKS: list = []
+"""Callables (merchant, stdout) apps add to grow the demo (catalog, orders...)."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .dashboard import dashboard_counts
+from .health import run_checks
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def health_ready(request: HttpRequest) -> JsonResponse:
+    ready, checks = run_checks()
+    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.merchant is None:
+        return render(request, "core/no_merchant.html", status=403)
+    context = {"counts": dashboard_counts(request.merchant)}
+    template = "core/dashboard.html#counts" if request.htmx else "core/dashboard.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+def analytics(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "core/placeholder.html", {"title": "Analytics", "message": "Analytics appear once orders flow."}
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    from nexusone.notifications.models import Notification
+
+    if request.merchant is None:
+        return render(request, "core/no_merchant.html", status=403)
+    items = Notification.objects.for_merchant(request.merchant)[:100]
+    return render(request, "notifications/list.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: str) -> HttpResponse:
+    from django.shortcuts import get_object_or_404, redirect
+    from django.utils import timezone
+
+    from nexusone.notifications.models import Notification
+
+    notification = get_object_or_404(Notification.objects.for_merchant(request.merchant), pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return redirect("core:notifications")

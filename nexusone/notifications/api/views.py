@@ -1,0 +1,42 @@
+from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from nexusone.core.api import MerchantScopedMixin
+from nexusone.core.permissions import IsMerchantMember
+
+from ..models import Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "event", "level", "title", "body", "link", "data", "read", "read_at", "created_at"]
+        read_only_fields = fields
+
+    def get_read(self, obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class NotificationViewSet(MerchantScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The merchant's in-app notification center."""
+
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated, IsMerchantMember]
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        """Mark one notification read (any member may: it changes no store data)."""
+        if self.merchant is None:
+            return Response(status=404)
+        notification = self.get_object()
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        return Response(self.get_serializer(notification).data)
