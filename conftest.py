@@ -113,3 +113,15 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def fake_supplier():  # noqa: ANN201
+    """Route every supplier lookup to an in-memory FakeSupplier for the test."""
+    from nexusone.suppliers import registry
+    from tests.fakes import FakeSupplier
+
+    fake = FakeSupplier()
+    registry.register("cj", lambda account: fake)
+    yield fake
+    registry.unregister("cj")

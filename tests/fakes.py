@@ -1,0 +1,158 @@
+"""An in-memory supplier implementing the protocol, for app tests that are not about HTTP.
+
+Tests of the CJ client itself use `responses`; integration and browser tests use
+the CJ sandbox over real HTTP. Install with the `fake_supplier` fixture.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from nexusone.suppliers.base import (
+    OrderLineRequest,
+    OrderRequest,
+    ProductPage,
+    ProductSummary,
+    ShippingQuote,
+    StockLevel,
+    SupplierNotFound,
+    SupplierOrder,
+    SupplierProduct,
+    SupplierRejected,
+    SupplierUnavailable,
+    SupplierVariant,
+    TrackingInfo,
+    WarehouseStock,
+    WebhookEvent,
+)
+
+
+@dataclass
+class FakeSupplier:
+    code: str = "cj"
+    products: dict[str, SupplierProduct] = field(default_factory=dict)
+    stock: dict[str, int] = field(default_factory=dict)  # vid -> quantity (one CN warehouse)
+    orders: dict[str, SupplierOrder] = field(default_factory=dict)  # by reference
+    tracking: dict[str, TrackingInfo] = field(default_factory=dict)
+    fail_products: set[str] = field(default_factory=set)  # pids whose calls raise SupplierUnavailable
+    calls: list[tuple[str, object]] = field(default_factory=list)
+    webhook_key: str = "284517903"
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # --- test helpers -------------------------------------------------------------
+    def add_product(self, pid: str, *, name: str = "", cost: str = "4.00", variants: int = 2,
+                    stock: int = 20) -> SupplierProduct:
+        variant_list = []
+        for i in range(variants):
+            vid = f"{pid}-V{i + 1}"
+            variant_list.append(SupplierVariant(
+                variant_id=vid, product_id=pid, sku=f"SKU-{pid}-{i + 1}", name=f"{name or pid} {i + 1}",
+                cost_price=Decimal(cost), attributes={"Color": f"C{i + 1}"}))
+            self.stock[vid] = stock
+        product = SupplierProduct(product_id=pid, name=name or f"Product {pid}", sku=f"SKU-{pid}",
+                                  cost_price=Decimal(cost), image_url=f"https://img.example/{pid}.jpg",
+                                  category_name="Home", variants=tuple(variant_list))
+        self.products[pid] = product
+        return product
+
+    def set_cost(self, pid: str, cost: str) -> None:
+        product = self.products[pid]
+        variants = tuple(replace(v, cost_price=Decimal(cost)) for v in product.variants)
+        self.products[pid] = replace(product, cost_price=Decimal(cost), variants=variants)
+
+    def sign(self, body: bytes) -> str:
+        return base64.b64encode(hmac.new(self.webhook_key.encode(), body, hashlib.sha256).digest()).decode()
+
+    def _check(self, pid: str) -> None:
+        if pid in self.fail_products:
+            raise SupplierUnavailable(f"injected failure for {pid}")
+
+    # --- the protocol ---------------------------------------------------------------
+    def search_products(self, keyword: str = "", *, category_id: str = "", page: int = 1,
+                        page_size: int = 20) -> ProductPage:
+        self.calls.append(("search_products", keyword))
+        found = [p for p in self.products.values() if keyword.lower() in p.name.lower()]
+        chunk = found[(page - 1) * page_size: page * page_size]
+        items = tuple(ProductSummary(p.product_id, p.name, p.sku, p.image_url, str(p.cost_price)) for p in chunk)
+        return ProductPage(items=items, page=page, page_size=page_size, total=len(found))
+
+    def get_product(self, product_id: str) -> SupplierProduct:
+        self.calls.append(("get_product", product_id))
+        self._check(product_id)
+        try:
+            return self.products[product_id]
+        except KeyError:
+            raise SupplierNotFound(f"product {product_id} not found", code=1602001) from None
+
+    def get_product_stock(self, product_id: str) -> dict[str, StockLevel]:
+        self.calls.append(("get_product_stock", product_id))
+        self._check(product_id)
+        product = self.products.get(product_id)
+        if product is None:
+            raise SupplierNotFound(f"product {product_id} not found", code=1602001)
+        return {v.variant_id: self._level(v.variant_id) for v in product.variants}
+
+    def _level(self, vid: str) -> StockLevel:
+        return StockLevel(vid, (WarehouseStock("CN", self.stock.get(vid, 0), "China Warehouse"),))
+
+    def get_stock(self, variant_ids: list[str]) -> dict[str, StockLevel]:
+        self.calls.append(("get_stock", tuple(variant_ids)))
+        return {vid: self._level(vid) for vid in variant_ids}
+
+    def quote_shipping(self, lines: list[OrderLineRequest], *, to_country_code: str,
+                       from_country_code: str = "CN") -> list[ShippingQuote]:
+        self.calls.append(("quote_shipping", to_country_code))
+        units = sum(line.quantity for line in lines)
+        return [ShippingQuote("CJPacket Ordinary", Decimal("4.50") + units, days="7-15"),
+                ShippingQuote("USPS+", Decimal("8.90") + units, days="4-8")]
+
+    def create_order(self, order: OrderRequest) -> SupplierOrder:
+        self.calls.append(("create_order", order.reference))
+        if order.reference in self.orders:
+            raise SupplierRejected("order already exists", code=1603003)
+        created = SupplierOrder(order_id=f"26100109301200{next(self._ids):04d}", reference=order.reference,
+                                status="CREATED", logistic_name=order.shipping_method)
+        self.orders[order.reference] = created
+        return created
+
+    def find_order(self, reference: str) -> SupplierOrder | None:
+        self.calls.append(("find_order", reference))
+        return self.orders.get(reference)
+
+    def get_order(self, order_id: str) -> SupplierOrder:
+        self.calls.append(("get_order", order_id))
+        for order in self.orders.values():
+            if order.order_id == order_id:
+                return order
+        raise SupplierNotFound(f"order {order_id} not found", code=1603100)
+
+    def cancel_order(self, order_id: str) -> bool:
+        self.calls.append(("cancel_order", order_id))
+        order = self.get_order(order_id)
+        if order.status not in ("CREATED", "IN_CART", "UNPAID"):
+            return False
+        self.orders[order.reference] = replace(order, status="CANCELLED")
+        return True
+
+    def get_tracking(self, tracking_numbers: list[str]) -> list[TrackingInfo]:
+        self.calls.append(("get_tracking", tuple(tracking_numbers)))
+        return [self.tracking[n] for n in tracking_numbers if n in self.tracking]
+
+    def verify_webhook(self, raw_body: bytes, headers: dict[str, str]) -> bool:
+        return hmac.compare_digest(self.sign(raw_body), headers.get("sign", ""))
+
+    def parse_webhook(self, raw_body: bytes) -> WebhookEvent:
+        message = json.loads(raw_body)
+        return WebhookEvent(message_id=message["messageId"], topic=message["type"].lower(),
+                            action=message.get("messageType", ""), payload=message.get("params", {}))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
