@@ -116,7 +116,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def fake_supplier():  # noqa: ANN201
+def fake_supplier():
     """Route every supplier lookup to an in-memory FakeSupplier for the test."""
     from nexusone.suppliers import registry
     from tests.fakes import FakeSupplier

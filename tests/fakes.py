@@ -47,18 +47,32 @@ class FakeSupplier:
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # --- test helpers -------------------------------------------------------------
-    def add_product(self, pid: str, *, name: str = "", cost: str = "4.00", variants: int = 2,
-                    stock: int = 20) -> SupplierProduct:
+    def add_product(
+        self, pid: str, *, name: str = "", cost: str = "4.00", variants: int = 2, stock: int = 20
+    ) -> SupplierProduct:
         variant_list = []
         for i in range(variants):
             vid = f"{pid}-V{i + 1}"
-            variant_list.append(SupplierVariant(
-                variant_id=vid, product_id=pid, sku=f"SKU-{pid}-{i + 1}", name=f"{name or pid} {i + 1}",
-                cost_price=Decimal(cost), attributes={"Color": f"C{i + 1}"}))
+            variant_list.append(
+                SupplierVariant(
+                    variant_id=vid,
+                    product_id=pid,
+                    sku=f"SKU-{pid}-{i + 1}",
+                    name=f"{name or pid} {i + 1}",
+                    cost_price=Decimal(cost),
+                    attributes={"Color": f"C{i + 1}"},
+                )
+            )
             self.stock[vid] = stock
-        product = SupplierProduct(product_id=pid, name=name or f"Product {pid}", sku=f"SKU-{pid}",
-                                  cost_price=Decimal(cost), image_url=f"https://img.example/{pid}.jpg",
-                                  category_name="Home", variants=tuple(variant_list))
+        product = SupplierProduct(
+            product_id=pid,
+            name=name or f"Product {pid}",
+            sku=f"SKU-{pid}",
+            cost_price=Decimal(cost),
+            image_url=f"https://img.example/{pid}.jpg",
+            category_name="Home",
+            variants=tuple(variant_list),
+        )
         self.products[pid] = product
         return product
 
@@ -75,11 +89,12 @@ class FakeSupplier:
             raise SupplierUnavailable(f"injected failure for {pid}")
 
     # --- the protocol ---------------------------------------------------------------
-    def search_products(self, keyword: str = "", *, category_id: str = "", page: int = 1,
-                        page_size: int = 20) -> ProductPage:
+    def search_products(
+        self, keyword: str = "", *, category_id: str = "", page: int = 1, page_size: int = 20
+    ) -> ProductPage:
         self.calls.append(("search_products", keyword))
         found = [p for p in self.products.values() if keyword.lower() in p.name.lower()]
-        chunk = found[(page - 1) * page_size: page * page_size]
+        chunk = found[(page - 1) * page_size : page * page_size]
         items = tuple(ProductSummary(p.product_id, p.name, p.sku, p.image_url, str(p.cost_price)) for p in chunk)
         return ProductPage(items=items, page=page, page_size=page_size, total=len(found))
 
@@ -106,19 +121,26 @@ class FakeSupplier:
         self.calls.append(("get_stock", tuple(variant_ids)))
         return {vid: self._level(vid) for vid in variant_ids}
 
-    def quote_shipping(self, lines: list[OrderLineRequest], *, to_country_code: str,
-                       from_country_code: str = "CN") -> list[ShippingQuote]:
+    def quote_shipping(
+        self, lines: list[OrderLineRequest], *, to_country_code: str, from_country_code: str = "CN"
+    ) -> list[ShippingQuote]:
         self.calls.append(("quote_shipping", to_country_code))
         units = sum(line.quantity for line in lines)
-        return [ShippingQuote("CJPacket Ordinary", Decimal("4.50") + units, days="7-15"),
-                ShippingQuote("USPS+", Decimal("8.90") + units, days="4-8")]
+        return [
+            ShippingQuote("CJPacket Ordinary", Decimal("4.50") + units, days="7-15"),
+            ShippingQuote("USPS+", Decimal("8.90") + units, days="4-8"),
+        ]
 
     def create_order(self, order: OrderRequest) -> SupplierOrder:
         self.calls.append(("create_order", order.reference))
         if order.reference in self.orders:
             raise SupplierRejected("order already exists", code=1603003)
-        created = SupplierOrder(order_id=f"26100109301200{next(self._ids):04d}", reference=order.reference,
-                                status="CREATED", logistic_name=order.shipping_method)
+        created = SupplierOrder(
+            order_id=f"26100109301200{next(self._ids):04d}",
+            reference=order.reference,
+            status="CREATED",
+            logistic_name=order.shipping_method,
+        )
         self.orders[order.reference] = created
         return created
 
@@ -150,8 +172,12 @@ class FakeSupplier:
 
     def parse_webhook(self, raw_body: bytes) -> WebhookEvent:
         message = json.loads(raw_body)
-        return WebhookEvent(message_id=message["messageId"], topic=message["type"].lower(),
-                            action=message.get("messageType", ""), payload=message.get("params", {}))
+        return WebhookEvent(
+            message_id=message["messageId"],
+            topic=message["type"].lower(),
+            action=message.get("messageType", ""),
+            payload=message.get("params", {}),
+        )
 
 
 def now() -> datetime:

@@ -19,7 +19,7 @@ def channel_for(merchant_id: object) -> str:
     return f"events:merchant:{merchant_id}"
 
 
-def _redis():  # noqa: ANN202
+def _redis():
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL)
@@ -32,5 +32,5 @@ def publish_event(merchant_id: object, kind: str, data: dict[str, Any] | None = 
     message = json.dumps({"kind": kind, "data": data or {}}, default=str)
     try:
         _redis().publish(channel_for(merchant_id), message)
-    except Exception:  # noqa: BLE001 - a live update is best effort; the page also polls
+    except Exception:
         logger.warning("Could not publish live event %s", kind, exc_info=True)

@@ -20,7 +20,8 @@ def test_jwt_token_flow_gives_access_to_the_api(owner):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
     assert client.get("/api/merchant").json()["name"] == "Acme Goods"
     rotated = APIClient().post("/api/auth/token/refresh/", {"refresh": refresh})
-    assert rotated.status_code == 200 and rotated.json()["refresh"] != refresh
+    assert rotated.status_code == 200
+    assert rotated.json()["refresh"] != refresh
     reused = APIClient().post("/api/auth/token/refresh", {"refresh": refresh})
     assert reused.status_code == 401  # rotated refresh tokens are blacklisted
 
@@ -65,8 +66,10 @@ def test_token_request_with_missing_field_names_it(db):
 
 
 def test_signup_creates_a_free_merchant_with_an_owner(client):
-    response = client.post(reverse("accounts:signup"), {
-        "store_name": "Fresh Shop", "email": "New@Example.com", "password": "a-good-long-pass-9"})
+    response = client.post(
+        reverse("accounts:signup"),
+        {"store_name": "Fresh Shop", "email": "New@Example.com", "password": "a-good-long-pass-9"},
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     membership = Membership.objects.get(user=user)
@@ -77,8 +80,9 @@ def test_signup_creates_a_free_merchant_with_an_owner(client):
 
 def test_signup_with_taken_email_shows_the_error_beside_the_field(client):
     UserFactory(email="taken@example.com")
-    response = client.post(reverse("accounts:signup"), {
-        "store_name": "X", "email": "taken@example.com", "password": "a-good-long-pass-9"})
+    response = client.post(
+        reverse("accounts:signup"), {"store_name": "X", "email": "taken@example.com", "password": "a-good-long-pass-9"}
+    )
     assert response.status_code == 200
     assert "already exists" in str(response.context["form"].errors["email"])
     assert Merchant.objects.filter(name="X").count() == 0

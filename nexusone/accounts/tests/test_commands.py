@@ -20,7 +20,8 @@ def _create(**overrides):
 def test_create_merchant_prints_ids_and_is_idempotent_on_email():
     first = _create()
     second = _create(email="BOSS@example.com")
-    assert first["created"] is True and second["created"] is False
+    assert first["created"] is True
+    assert second["created"] is False
     assert first["merchant_id"] == second["merchant_id"]
     assert Merchant.objects.count() == 1
     assert Membership.objects.get().role == "owner"
