@@ -1123,6 +1123,7 @@ def apply_tracking(order: Order, info: TrackingInfo, *, source: str = EventSourc
 
 def refresh_tracking(order: Order) -> Order:
     """Ask the supplier for the order's status and every package's tracking now."""
+    order = Order.objects.select_related("merchant").get(pk=order.pk)
     account = get_supplier_account(order.merchant)
     if account is None:
         raise SupplierNotConnected()

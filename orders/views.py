@@ -136,7 +136,8 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _shortage(shortage: dict) -> str:
-    return f"Not enough stock for {shortage['name']}: {shortage['requested']} requested, {shortage['available']} available."
+    requested, available = shortage["requested"], shortage["available"]
+    return f"Not enough stock for {shortage['name']}: {requested} requested, {available} available."
 
 
 @login_required

@@ -20,6 +20,12 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     pass
 
 
+def _at_least_one(items: list) -> list:
+    if not items:
+        raise serializers.ValidationError("An order needs at least one item.")
+    return items
+
+
 class CustomerSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
@@ -57,8 +63,11 @@ class CreateSerializer(StrictSerializer):
     reference = serializers.CharField(max_length=50)
     customer = CustomerSerializer()
     shipping_address = AddressSerializer()
-    items = ItemSerializer(many=True, allow_empty=False)
+    items = ItemSerializer(many=True)
     shipping_method = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_items(self, items: list) -> list:
+        return _at_least_one(items)
 
     def to_input(self) -> actions.OrderInput:
         data = self.validated_data
@@ -75,7 +84,7 @@ class CreateSerializer(StrictSerializer):
 
 class QuoteSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=["quote"])
-    items = ItemSerializer(many=True, allow_empty=False)
+    items = ItemSerializer(many=True)
     country_code = serializers.CharField(max_length=2, min_length=2, required=False)
     shipping_address = AddressSerializer(required=False, partial=True)
 
@@ -83,6 +92,9 @@ class QuoteSerializer(StrictSerializer):
         if not is_country_code(value):
             raise serializers.ValidationError(f"{value!r} is not an ISO 3166 country code.")
         return value.upper()
+
+    def validate_items(self, items: list) -> list:
+        return _at_least_one(items)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         country = attrs.get("country_code") or (attrs.get("shipping_address") or {}).get("country_code")
