@@ -188,7 +188,7 @@ def test_another_merchants_order_is_404(other_api, merchant, account, variant):
 
 
 def test_the_list_filters_by_status_search_and_dates(api, merchant, account, variant, fake_supplier):
-    first, _ = actions.create_order(merchant, order_input(variant, 1, "#A-1"))
+    actions.create_order(merchant, order_input(variant, 1, "#A-1"))
     second, _ = actions.create_order(merchant, order_input(variant, 1, "#B-2"))
     actions.submit_order(second.submission.pk)
     fake_supplier.set_order_status("#B-2", "SHIPPED", "TRACK-XYZ")
@@ -231,8 +231,13 @@ def test_detail_and_tracking_shapes(api, merchant, account, variant):
     )
     assert Decimal(detail["subtotal"]) == Decimal("12.00")
     assert tracking == {
-        "order_id": str(order.pk), "status": "pending", "tracking_number": "", "carrier": "", "tracking_url": "",
-        "packages": [], "events": [],
+        "order_id": str(order.pk),
+        "status": "pending",
+        "tracking_number": "",
+        "carrier": "",
+        "tracking_url": "",
+        "packages": [],
+        "events": [],
     }
 
 
