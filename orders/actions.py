@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -183,10 +184,21 @@ class Earnings:
 
 
 def get_supplier_account(merchant: Merchant) -> SupplierAccount | None:
-    return SupplierAccount.objects.for_merchant(merchant).filter(supplier="cj").first()
+    """The merchant's CJ account, with the fulfillment settings fetched in the same query."""
+    return (
+        SupplierAccount.objects.for_merchant(merchant)
+        .filter(supplier="cj")
+        .select_related("merchant__fulfillment_settings")
+        .first()
+    )
 
 
-def get_fulfillment_settings(merchant: Merchant) -> FulfillmentSettings:
+def get_fulfillment_settings(merchant: Merchant, account: SupplierAccount | None = None) -> FulfillmentSettings:
+    if account is not None:
+        try:
+            return account.merchant.fulfillment_settings
+        except FulfillmentSettings.DoesNotExist:
+            pass
     settings_row, _ = FulfillmentSettings.objects.get_or_create(merchant=merchant)
     return settings_row
 
@@ -328,7 +340,8 @@ def reserve_stock(merchant: Merchant, lines: list[_ResolvedLine]) -> None:
     for line in lines:
         wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
     short: set[Any] = set()
-    with transaction.atomic():
+    # Inside a caller's transaction this joins it (no savepoint): a shortage raises and the caller rolls back.
+    with transaction.atomic(savepoint=False):
         for pk in sorted(wanted, key=str):
             updated = Variant.objects.filter(
                 pk=pk, merchant=merchant, stock_quantity__gte=F("reserved_quantity") + wanted[pk]
@@ -351,6 +364,28 @@ def reserve_stock(merchant: Merchant, lines: list[_ResolvedLine]) -> None:
                 if line.variant.pk in short
             ]
             raise InsufficientStock(shortages)
+
+
+def refuse_if_short(lines: list[_ResolvedLine]) -> None:
+    """Refuse early when the variants as just read cannot cover the order.
+
+    Only ever refuses: the conditional UPDATE in reserve_stock stays the one authority for taking stock."""
+    wanted: dict[Any, int] = {}
+    for line in lines:
+        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    shortages = [
+        {
+            "index": line.index,
+            "variant_id": str(line.variant.pk),
+            "name": str(line.variant),
+            "requested": wanted[line.variant.pk],
+            "available": line.variant.available_quantity,
+        }
+        for line in lines
+        if line.variant.available_quantity < wanted[line.variant.pk]
+    ]
+    if shortages:
+        raise InsufficientStock(shortages)
 
 
 def _order_quantities(order: Order) -> dict[Any, int]:
@@ -437,7 +472,7 @@ def quote_shipping(
     account = account or get_supplier_account(merchant)
     if account is None:
         raise SupplierNotConnected()
-    frm = get_fulfillment_settings(merchant).from_country_code
+    frm = get_fulfillment_settings(merchant, account).from_country_code
     key = _quote_cache_key(account, lines, to_country_code, frm)
     quotes = cache.get(key)
     if quotes is None:
@@ -529,11 +564,11 @@ def create_order(
     except SupplierRejected as exc:
         raise ValidationError({"shipping_address": f"CJ cannot quote shipping here: {exc}"}) from exc
 
+    refuse_if_short(lines)
     subtotal = sum((_unit_price(line.variant) * line.quantity for line in lines), ZERO)
     currency = lines[0].variant.product.currency
     try:
         with transaction.atomic():
-            reserve_stock(merchant, lines)
             order = Order.objects.create(
                 merchant=merchant,
                 reference=reference,
@@ -550,7 +585,7 @@ def create_order(
                 currency=currency,
                 created_by=by,
             )
-            OrderLine.objects.bulk_create(
+            order_lines = OrderLine.objects.bulk_create(
                 [
                     OrderLine(
                         merchant=merchant,
@@ -593,8 +628,16 @@ def create_order(
                 ]
             )
             record_event("order.created", merchant=merchant, actor=by, target=order, data={"reference": reference})
+            # Reserve last: the variant rows stay locked only from here to the commit.
+            reserve_stock(merchant, lines)
             _dispatch_submission(submission.pk)
             _publish(order)
+        # What the caller renders needs no second round trip.
+        order._prefetched_objects_cache = {
+            "lines": _known_result(order.lines.all(), order_lines),
+            "shipments": _known_result(order.shipments.all(), []),
+        }
+        order.submission = submission
     except IntegrityError:
         # The same reference won a race with us: its order stands, our reservation rolled back.
         existing = Order.objects.for_merchant(merchant).filter(reference=reference).first()
@@ -602,6 +645,13 @@ def create_order(
             raise
         return existing, False
     return order, True
+
+
+def _known_result(queryset: Any, rows: list) -> Any:
+    """A queryset whose rows we already hold (as prefetch_related would leave it)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
 
 
 def _unit_price(variant: Variant) -> Decimal:
@@ -1238,29 +1288,35 @@ class WebhookReceipt:
     message: WebhookMessage | None = None
 
 
-_ACCOUNT_KEYS: dict[str, Any] = {"version": None, "accounts": []}
+WEBHOOK_KEYS_TTL = 30.0  # seconds a process trusts its list of signing accounts
+_webhook_keys: dict[str, Any] = {"loaded_at": 0.0, "accounts": []}
 
 
-def _webhook_accounts() -> list[SupplierAccount]:
-    """CJ accounts that can sign webhooks, cached in-process until any account changes."""
-    accounts = SupplierAccount.objects.filter(supplier="cj").exclude(open_id="")
-    version = accounts.aggregate(n=Count("pk"), last=Max("updated_at"))
-    key = (version["n"], version["last"])
-    if _ACCOUNT_KEYS["version"] != key:
-        _ACCOUNT_KEYS["accounts"] = [a for a in accounts.select_related("merchant") if a.open_id]
-        _ACCOUNT_KEYS["version"] = key
-    return _ACCOUNT_KEYS["accounts"]
+def _webhook_accounts(*, reload: bool = False) -> list[SupplierAccount]:
+    """CJ accounts that can sign webhooks, kept in-process briefly (a miss reloads at once)."""
+    now = time.monotonic()
+    if reload or now - _webhook_keys["loaded_at"] > WEBHOOK_KEYS_TTL:
+        accounts = SupplierAccount.objects.filter(supplier="cj").exclude(open_id="")
+        _webhook_keys["accounts"] = [a for a in accounts if a.open_id]
+        _webhook_keys["loaded_at"] = now
+    return _webhook_keys["accounts"]
+
+
+def forget_webhook_accounts(**_: Any) -> None:
+    """Connected to SupplierAccount saves and deletes: the next webhook reloads the signing keys."""
+    _webhook_keys["loaded_at"] = 0.0
 
 
 def find_webhook_account(raw_body: bytes, headers: dict[str, str]) -> SupplierAccount | None:
     """The account whose signing key verifies the body. The payload's openId only orders the search."""
-    accounts = _webhook_accounts()
     hint = _open_id_hint(raw_body)
-    if hint:
-        accounts = sorted(accounts, key=lambda a: a.open_id != hint)
-    for account in accounts:
-        if get_supplier(account).verify_webhook(raw_body, headers):
-            return account
+    for reload in (False, True):
+        accounts = _webhook_accounts(reload=reload)
+        if hint:
+            accounts = sorted(accounts, key=lambda a: a.open_id != hint)
+        for account in accounts:
+            if get_supplier(account).verify_webhook(raw_body, headers):
+                return account
     return None
 
 

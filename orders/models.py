@@ -326,5 +326,5 @@ class WebhookMessage(models.Model):
         return f"{self.source} {self.topic} {self.message_id}"
 
 
-auditlog.register(Order, exclude_fields=["updated_at"])
+auditlog.register(Order, exclude_fields=["updated_at", "submission"])
 auditlog.register(FulfillmentSettings)

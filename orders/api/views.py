@@ -82,7 +82,9 @@ class OrderFulfillmentView(APIView):
         body = CreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         order, created = actions.create_order(merchant, body.to_input(), by=request.user, source=OrderSource.API)
-        return self._render(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if created:  # the new order carries its lines already
+            return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return self._render(order)
 
     def do_quote(self, request: Request, merchant) -> Response:
         body = QuoteSerializer(data=request.data)
