@@ -1331,39 +1331,61 @@ def _open_id_hint(raw_body: bytes) -> str:
 
 
 def receive_webhook(raw_body: bytes, headers: dict[str, str], *, source: str = "cj") -> WebhookReceipt:
-    """Verify, store once, queue processing. A replay is acknowledged and ignored."""
+    """Verify, store once (a replay hits the unique constraint and is ignored), queue processing."""
     account = find_webhook_account(raw_body, headers)
     if account is None:
         logger.warning("Rejected a %s webhook: the signature matches no connected account", source)
         return WebhookReceipt("invalid")
     event = get_supplier(account).parse_webhook(raw_body)
-    try:
-        with transaction.atomic():
-            message = WebhookMessage.objects.create(
-                source=source,
-                message_id=event.message_id,
-                merchant_id=account.merchant_id,
-                topic=event.topic,
-                action=event.action,
-                payload=event.payload,
-                raw_body=raw_body.decode("utf-8", errors="replace"),
-            )
-    except IntegrityError:
-        return WebhookReceipt("duplicate")
-    _dispatch_webhook(message.pk)
+    message = WebhookMessage(
+        source=source,
+        message_id=event.message_id,
+        merchant_id=account.merchant_id,
+        topic=event.topic,
+        action=event.action,
+        payload=event.payload,
+        raw_body=raw_body.decode("utf-8", errors="replace"),
+        received_at=timezone.now(),
+    )
+    # One INSERT … ON CONFLICT DO NOTHING: no error path, no transaction of its own.
+    WebhookMessage.objects.bulk_create([message], ignore_conflicts=True)
+    request_inbox_drain()
     return WebhookReceipt("stored", message)
 
 
-def _dispatch_webhook(message_id: Any) -> None:
+INBOX_DRAIN_KEY = "orders:webhook-inbox-drain-queued"
+
+
+def request_inbox_drain() -> None:
+    """Queue one drain of the inbox unless one is already queued (a burst of messages shares it)."""
     from . import tasks
 
     def send() -> None:
+        if not cache.add(INBOX_DRAIN_KEY, 1, timeout=30):
+            return
         try:
-            tasks.process_webhook_task.delay(str(message_id))
+            tasks.drain_webhooks_task.delay()
         except Exception:  # noqa: BLE001 - the periodic sweep processes stored messages later
-            logger.warning("Could not queue webhook message %s", message_id)
+            cache.delete(INBOX_DRAIN_KEY)
+            logger.warning("Could not queue the webhook inbox drain; the periodic sweep will process it")
 
     transaction.on_commit(send)
+
+
+def drain_inbox(batch: int = 200) -> int:
+    """Process every received message; messages that arrive meanwhile queue the next drain."""
+    cache.delete(INBOX_DRAIN_KEY)
+    done = 0
+    while True:
+        ids = list(
+            WebhookMessage.objects.filter(state=WebhookState.RECEIVED)
+            .order_by("received_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        processed = [message_id for message_id in ids if process_webhook(message_id) is not None]
+        done += len(processed)
+        if len(ids) < batch or not processed:
+            return done
 
 
 def pending_webhook_ids(limit: int = 500) -> list[Any]:

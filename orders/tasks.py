@@ -9,6 +9,7 @@ SWEEP_SUBMISSIONS_TASK = "orders.tasks.sweep_submissions_task"
 POLL_TRACKING_TASK = "orders.tasks.poll_tracking_task"
 PROCESS_WEBHOOK_TASK = "orders.tasks.process_webhook_task"
 SWEEP_WEBHOOKS_TASK = "orders.tasks.sweep_webhooks_task"
+DRAIN_WEBHOOKS_TASK = "orders.tasks.drain_webhooks_task"
 
 
 @shared_task(name=SUBMIT_TASK, ignore_result=True)
@@ -41,6 +42,14 @@ def process_webhook_task(message_id: str) -> None:
     from . import actions
 
     actions.process_webhook(message_id)
+
+
+@shared_task(name=DRAIN_WEBHOOKS_TASK, ignore_result=True)
+def drain_webhooks_task() -> int:
+    """Process the webhook inbox; queued once per burst of incoming messages."""
+    from . import actions
+
+    return actions.drain_inbox()
 
 
 @shared_task(name=SWEEP_WEBHOOKS_TASK, ignore_result=True)
