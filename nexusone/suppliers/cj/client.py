@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.core.cache import cache
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from nexusone.suppliers.base import (
@@ -51,6 +52,7 @@ from .tokens import TokenManager, cj_account_key
 logger = logging.getLogger("nexusone.suppliers.cj")
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+QUOTA_PAUSE = 60.0  # seconds to stop calling after "points used up" when CJ gives no Retry-After
 
 
 def account_qps(account: SupplierAccount) -> float:
@@ -261,12 +263,16 @@ class CJSupplier:
         """An authenticated call with limits, retries and one token renewal on 1600001."""
 
         def attempt() -> Any:
+            self._refuse_while_out_of_points()
             token = self.tokens.access_token()
             self.limiter.acquire()
             try:
                 return self._guarded(
                     lambda: self._send(method, path, params=params, body=body, token=token), create=create
                 )
+            except SupplierQuotaExhausted as exc:
+                self._note_out_of_points(exc)
+                raise
             except SupplierAuthError as exc:
                 if str(exc.code) != str(TOKEN_INVALID):
                     raise
@@ -277,11 +283,34 @@ class CJSupplier:
 
         return self._with_retries(attempt, create=create)
 
+    def _quota_key(self) -> str:
+        return f"supplier:cj:quota-exhausted:{cj_account_key(self.account)}"
+
+    def _refuse_while_out_of_points(self) -> None:
+        """After CJ said the day's points are used up, wait instead of calling again (CJ_API.md §3)."""
+        until = cache.get(self._quota_key())
+        if until is not None:
+            wait = max(0.0, float(until) - time.time())
+            raise SupplierQuotaExhausted("CJ API points are used up; waiting for them to come back", retry_after=wait)
+
+    def _note_out_of_points(self, exc: SupplierQuotaExhausted) -> None:
+        pause = exc.retry_after if exc.retry_after is not None else QUOTA_PAUSE
+        cache.set(self._quota_key(), time.time() + pause, timeout=max(1, int(pause)))
+
     # --- connection ------------------------------------------------------------------------------
     def connect(self) -> None:
         """Obtain a fresh token with the API key (validates the key); raises SupplierAuthError when refused."""
         self.account.access_token = self.account.refresh_token = ""
         self.account.access_token_expires_at = self.account.refresh_token_expires_at = None
+        self.account.save(
+            update_fields=[
+                "access_token",
+                "refresh_token",
+                "access_token_expires_at",
+                "refresh_token_expires_at",
+                "updated_at",
+            ]
+        )
         self.tokens.renew(stale_token="", forced=True)
 
     def get_settings(self) -> dict[str, Any]:
