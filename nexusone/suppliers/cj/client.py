@@ -236,7 +236,8 @@ class CJSupplier:
             if isinstance(exc, SupplierQuotaExhausted | SupplierCircuitOpen | SupplierOutcomeUnknown):
                 return False
             if isinstance(exc, SupplierRateLimited):
-                return True
+                # A long wait is the caller's to schedule (a task retry), not a worker blocked in sleep.
+                return exc.retry_after is None or exc.retry_after <= self.max_wait
             if isinstance(exc, SupplierUnavailable):
                 return not create or not getattr(exc, "maybe_sent", True)
             return False
@@ -244,7 +245,7 @@ class CJSupplier:
         return retryable
 
     def _wait(self, state: RetryCallState) -> float:
-        backoff = wait_exponential_jitter(initial=0.5, max=self.max_wait, jitter=0.5)(state)
+        backoff = wait_exponential_jitter(multiplier=0.5, max=self.max_wait, jitter=0.5)(state)
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None)
         return min(max(backoff, retry_after or 0.0), max(self.max_wait, retry_after or 0.0))
