@@ -692,9 +692,7 @@ def cj_api(request: HttpRequest, path: str) -> HttpResponse:
         if not STATE.take_rate_token():
             return failure(1600200, "Too much request, QPS limit exceeded")
     fault = STATE.take_fault(path)
-    if fault is not None and fault.kind == "timeout":
-        time.sleep(fault.seconds)  # the call still happens, its answer arrives late
-    elif fault is not None and not (fault.kind == "server_error" and fault.apply):
+    if fault is not None and fault.kind not in ("timeout",) and not (fault.kind == "server_error" and fault.apply):
         response = _apply_fault(fault, path)
         if response is not None:
             return response
@@ -725,9 +723,16 @@ def cj_api(request: HttpRequest, path: str) -> HttpResponse:
     try:
         data = handler(request, params)
     except CJFailure as exc:
-        return failure(exc.code, exc.message, status=exc.http_status)
+        response = failure(exc.code, exc.message, status=exc.http_status)
+    else:
+        if code_zero:
+            response = JsonResponse(
+                {"success": True, "code": 0, "message": None, "data": data, "requestId": str(uuid.uuid4())}
+            )
+        else:
+            response = JsonResponse(envelope(data))
     if fault is not None and fault.kind == "server_error" and fault.apply:
         return _apply_fault(fault, path)
-    if code_zero:
-        return JsonResponse({"success": True, "code": 0, "message": None, "data": data, "requestId": str(uuid.uuid4())})
-    return JsonResponse(envelope(data))
+    if fault is not None and fault.kind == "timeout":
+        time.sleep(fault.seconds)  # the call has happened; its answer arrives late
+    return response
