@@ -23,7 +23,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from .catalog import WAREHOUSES, SandboxProduct, SandboxVariant, build_catalog
+from .catalog import PRODUCT_COUNT, WAREHOUSES, SandboxProduct, SandboxVariant, build_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +154,15 @@ class Delivery:
 
 
 class SandboxState:
-    def __init__(self) -> None:
+    def __init__(self, product_count: int = PRODUCT_COUNT) -> None:
         self.lock = threading.RLock()
+        self.product_count = product_count
         self.reset()
 
     # --- set-up -------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
-            self.products, self.categories = build_catalog()
+            self.products, self.categories = build_catalog(count=self.product_count)
             self.variants: dict[str, SandboxVariant] = {v.vid: v for p in self.products.values() for v in p.variants}
             self.access_tokens: dict[str, datetime] = {}
             self.refresh_tokens: dict[str, datetime] = {}

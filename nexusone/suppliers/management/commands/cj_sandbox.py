@@ -11,10 +11,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8010)
         parser.add_argument("--qps", type=float, default=0, help="enforce this QPS like CJ does (0: off)")
+        parser.add_argument("--products", type=int, default=0, help="catalog size (default 240)")
         parser.add_argument("--webhook-url", default="", help="push every webhook topic to this URL")
         parser.add_argument("--verbose-requests", action="store_true", help="log each request")
 
     def handle(self, *args, **opts) -> None:
+        if opts["products"]:
+            STATE.product_count = opts["products"]
+            STATE.reset()
         STATE.qps = opts["qps"]
         STATE.webhook_url_override = opts["webhook_url"]
         server = SandboxServer(opts["host"], opts["port"], quiet=not opts["verbose_requests"])
