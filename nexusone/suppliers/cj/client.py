@@ -282,7 +282,13 @@ class CJSupplier:
             self.limiter.acquire()
             return self._guarded(lambda: self._send(method, path, params=params, body=body, token=token), create=create)
 
-        return self._with_retries(attempt, create=create)
+        try:
+            return self._with_retries(attempt, create=create)
+        except SupplierAuthError as exc:
+            # Shown on the settings page: the merchant has to reconnect.
+            message = f"CJ refused our credentials ({exc.code}); reconnect with a valid API key."
+            SupplierAccount.objects.filter(pk=self.account.pk).update(last_error=message)
+            raise
 
     def _quota_key(self) -> str:
         return f"supplier:cj:quota-exhausted:{cj_account_key(self.account)}"

@@ -112,6 +112,7 @@ def test_a_wrong_api_key_raises_an_auth_error(new_account, make_client):
     responses.post(LOGIN, json=fail(1600005, "APIkey is wrong"))
     with pytest.raises(SupplierAuthError):
         make_client(new_account).get_settings()
+    assert "reconnect" in SupplierAccount.objects.get(pk=new_account.pk).last_error
 
 
 @pytest.mark.django_db
