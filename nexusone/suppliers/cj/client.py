@@ -185,7 +185,7 @@ class CJSupplier:
                 ok=ok,
                 error=error_text,
             )
-            log = logger.info if ok else logger.warning
+            log = logger.debug if ok else logger.warning
             log(
                 "CJ %s %s → HTTP %s code %s in %d ms requestId=%s%s",
                 method,
@@ -408,6 +408,8 @@ class CJSupplier:
                 for line in order.lines
             ],
         }
+        optional = ("shippingAddress2", "shippingZip", "shippingPhone", "email")
+        body = {key: value for key, value in body.items() if key not in optional or value}
         if self.sandbox_orders:
             body["isSandbox"] = 1  # must be the integer 1; anything else places a real order
         return body

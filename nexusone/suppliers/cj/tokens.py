@@ -15,13 +15,27 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from limits import RateLimitItemPerMinute
+from limits.strategies import MovingWindowRateLimiter
 
 from nexusone.suppliers.base import SupplierAuthError, SupplierRateLimited
 from nexusone.suppliers.models import SupplierAccount
 
 from .mapping import cj_datetime, text
+from .ratelimit import limiter_storage
 
 REFRESH_MARGIN = timedelta(hours=12)
+REFRESH_LIMIT = RateLimitItemPerMinute(5)
+
+
+class _LazyLimiter:
+    """The shared moving-window limiter, built on first use (settings are read then)."""
+
+    def hit(self, item, *identifiers: str) -> bool:
+        return MovingWindowRateLimiter(limiter_storage()).hit(item, *identifiers)
+
+
+_REFRESH_LIMITER = _LazyLimiter()
 PostAuth = Callable[[str, dict[str, Any]], Any]
 
 
@@ -69,6 +83,9 @@ class TokenManager:
         expires = account.refresh_token_expires_at
         if not account.refresh_token or (expires is not None and expires <= self.now()):
             return None
+        if not _REFRESH_LIMITER.hit(REFRESH_LIMIT, "cj-refresh", cj_account_key(account)):
+            # CJ allows 5 refreshes a minute per account (CJ_API.md §2.2).
+            raise SupplierRateLimited("CJ allows 5 token refreshes a minute; try again shortly.", retry_after=12)
         try:
             return self.post_auth("authentication/refreshAccessToken", {"refreshToken": account.refresh_token})
         except SupplierAuthError:  # 1600003: refresh token invalid → log in with the API key

@@ -71,7 +71,7 @@ def parse(raw_body: bytes) -> WebhookEvent:
     if topic == "product":
         return WebhookEvent(**base, product_id=text(params.get("pid")))
     if topic == "variant":
-        return WebhookEvent(**base, product_id=text(params.get("pid")))
+        return WebhookEvent(**base, product_id=text(params.get("pid")), variant_id=text(params.get("vid")))
     if topic == "stock":
         return WebhookEvent(**base, stock=_stock_levels(params))
     if topic == "order":

@@ -168,3 +168,15 @@ def test_concurrent_workers_refresh_an_expiring_token_only_once(merchant, settin
         assert errors == []
         assert refresh.call_count == 1
         assert set(seen_tokens) == {REFRESHED["accessToken"]}
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_refreshes_beyond_five_a_minute_are_not_sent(connected_account, make_client):
+    refresh = responses.post(REFRESH, json=ok(REFRESHED))
+    client = make_client(connected_account)
+    for _ in range(5):
+        client.tokens.renew(stale_token=client.account.access_token)
+    with pytest.raises(SupplierRateLimited):
+        client.tokens.renew(stale_token=client.account.access_token)
+    assert refresh.call_count == 5

@@ -99,3 +99,15 @@ def test_product_message_names_the_product(connected_account):
 def test_a_body_that_is_not_json_is_rejected(connected_account):
     with pytest.raises(SupplierRejected):
         get_supplier(connected_account).parse_webhook(b"not json")
+
+
+def test_variant_message_names_the_variant(connected_account):
+    message = {
+        "messageId": "v1",
+        "type": "VARIANT",
+        "messageType": "UPDATE",
+        "params": {"vid": VID, "variantSellPrice": 4.4, "variantStatus": 1, "fields": ["variantSellPrice"]},
+    }
+    event = get_supplier(connected_account).parse_webhook(json.dumps(message).encode())
+    assert event.topic == "variant"
+    assert event.variant_id == VID

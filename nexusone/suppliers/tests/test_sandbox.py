@@ -224,3 +224,31 @@ def test_webhook_signature_matches_cj_recipe():
     body = b'{"a":1}'
     expected = base64.b64encode(hmac.new(b"284517903", body, hashlib.sha256).digest()).decode()
     assert sign(body) == expected
+
+
+def test_paying_an_order_takes_its_quantity_from_stock(api, cj_sandbox):
+    variant = next(v for v in cj_sandbox.state.variants.values() if v.stock.get("CN", (0, 0))[0] >= 5)
+    before = variant.total("CN")
+    body = {
+        "orderNumber": "NX-11",
+        "shippingCountryCode": "US",
+        "shippingCountry": "United States",
+        "shippingProvince": "TX",
+        "shippingCity": "Austin",
+        "shippingCustomerName": "Ann",
+        "shippingAddress": "1 Main St",
+        "logisticName": "CJPacket Ordinary",
+        "fromCountryCode": "CN",
+        "products": [{"vid": variant.vid, "quantity": 3}],
+        "payType": 2,
+    }
+    created = api("POST", "shopping/order/createOrderV2", json=body).json()["data"]
+    assert created["orderStatus"] == "UNSHIPPED"
+    assert variant.total("CN") == before - 3
+
+
+def test_tick_moves_stock_and_prices_repeatably(cj_sandbox):
+    first = cj_sandbox.control("tick", {"changes": 5})["changes"]
+    cj_sandbox.reset()
+    assert cj_sandbox.control("tick", {"changes": 5})["changes"] == first
+    assert len(first) == 5

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import random
 import secrets
 import threading
 import time
@@ -23,7 +24,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from .catalog import PRODUCT_COUNT, WAREHOUSES, SandboxProduct, SandboxVariant, build_catalog
+from .catalog import PRODUCT_COUNT, SEED, WAREHOUSES, SandboxProduct, SandboxVariant, build_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class SandboxState:
             self.deliver_synchronously = False
             self.stats = {"calls": 0, "rate_limited": 0, "by_path": {}}
             self._order_seq = 0
+            self.rng = random.Random(SEED + 1)  # noqa: S311 - repeatable catalog movements, not a secret
 
     # --- tokens --------------------------------------------------------------------------
     def issue_tokens(self, *, with_open_id: bool) -> dict[str, Any]:
@@ -396,6 +398,11 @@ class SandboxState:
         with self.lock:
             variant = self.variants[vid]
             variant.stock[country] = (quantity, factory)
+        self._push_stock(variant)
+        return variant
+
+    def _push_stock(self, variant: SandboxVariant) -> None:
+        vid = variant.vid
         self.push(
             "stock",
             "STOCK",
@@ -415,7 +422,6 @@ class SandboxState:
             },
             product_id=variant.pid,
         )
-        return variant
 
     def set_price(self, vid: str, price: Decimal) -> SandboxVariant:
         with self.lock:
@@ -587,24 +593,26 @@ class SandboxState:
         with self.lock:
             now = now_utc()
             order.status = status
+            deducted: list[str] = []
             if status == "UNSHIPPED":
                 order.paid_at = order.paid_at or now
                 if not order.shipment_order_id:
                     order.shipment_order_id = f"SP{order.order_id}"
+                deducted = self._deduct_stock(order)
             elif status == "SHIPPED":
                 order.shipped_at = now
                 if not order.track_number:
                     order.track_number = f"CJPKL{int(order.order_id) % 10**10:010d}YQ"
                 order.track_events = [
-                    self._track_event(code, desc, activity, location, now + timedelta(hours=6 * i))
+                    self._track_event(code, desc, activity, location, now - timedelta(hours=6 * (1 - i)))
                     for i, (code, desc, activity, location) in enumerate(TRACK_STEPS[:2])
                 ]
             elif status == "DELIVERED":
                 order.delivered_at = now
                 order.is_complete = 1
-                start = order.shipped_at or now
+                steps = len(TRACK_STEPS)
                 order.track_events = [
-                    self._track_event(code, desc, activity, location, start + timedelta(hours=6 * i))
+                    self._track_event(code, desc, activity, location, now - timedelta(hours=6 * (steps - i)))
                     for i, (code, desc, activity, location) in enumerate(TRACK_STEPS)
                 ]
                 order.track_events.append(
@@ -613,8 +621,51 @@ class SandboxState:
                     )
                 )
         self.push_order(order)
+        for vid in deducted:
+            self._push_stock(self.variants[vid])
         if status in ("SHIPPED", "DELIVERED"):
             self.push_logistic(order)
+
+    def _deduct_stock(self, order: SandboxOrder) -> list[str]:
+        """A paid order takes its quantities from the ship-from warehouse (CJ's stock first, then factory)."""
+        changed = []
+        for line in order.lines:
+            variant = self.variants.get(line["vid"])
+            if variant is None:
+                continue
+            country = order.from_country if order.from_country in variant.stock else next(iter(variant.stock), "CN")
+            cj, factory = variant.stock.get(country, (0, 0))
+            take_cj = min(cj, line["quantity"])
+            take_factory = min(factory, line["quantity"] - take_cj)
+            variant.stock[country] = (cj - take_cj, factory - take_factory)
+            changed.append(variant.vid)
+        return changed
+
+    def tick(self, changes: int = 10) -> list[dict[str, Any]]:
+        """Simulate CJ's catalog moving: a few stock levels and prices change (seeded, so repeatable)."""
+        done = []
+        with self.lock:
+            vids = sorted(self.variants)
+            picks = [self.rng.choice(vids) for _ in range(changes)]
+            plans = []
+            for vid in picks:
+                variant = self.variants[vid]
+                if self.rng.random() < 0.7:
+                    country = self.rng.choice(sorted(variant.stock) or ["CN"])
+                    quantity = self.rng.choice([0, 2, 5, 30, 120, 480])
+                    plans.append(("stock", vid, country, quantity))
+                else:
+                    factor = Decimal(self.rng.choice(["0.90", "0.95", "1.05", "1.10"]))
+                    plans.append(("price", vid, "", (variant.sell_price * factor).quantize(Decimal("0.01"))))
+        for kind, vid, country, value in plans:
+            if kind == "stock":
+                factory = self.variants[vid].stock.get(country, (0, 0))[1] if value else 0
+                self.set_stock(vid, country, int(value), factory)
+                done.append({"vid": vid, "countryCode": country, "quantity": int(value) + factory})
+            else:
+                self.set_price(vid, value)
+                done.append({"vid": vid, "price": f"{value:.2f}"})
+        return done
 
     @staticmethod
     def _track_event(code: int, desc: str, activity: str, location: str, at: datetime) -> dict[str, Any]:

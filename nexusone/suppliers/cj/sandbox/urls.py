@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^control/reset/?$", views.control_reset, name="control_reset"),
     re_path(r"^control/faults/?$", views.control_faults, name="control_faults"),
     re_path(r"^control/stock/?$", views.control_stock, name="control_stock"),
+    re_path(r"^control/tick/?$", views.control_tick, name="control_tick"),
     re_path(r"^control/price/?$", views.control_price, name="control_price"),
     re_path(r"^control/products/(?P<pid>[^/]+)/?$", views.control_product, name="control_product"),
     re_path(r"^control/orders/(?P<order_id>[^/]+)/advance/?$", views.control_order_advance, name="control_advance"),

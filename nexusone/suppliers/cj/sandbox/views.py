@@ -248,3 +248,15 @@ def control_order_advance(request: HttpRequest, order_id: str) -> JsonResponse:
         return _error(str(exc), 409)
     with STATE.lock:
         return JsonResponse(STATE.order_payload(order, detail=True))
+
+
+@csrf_exempt
+def control_tick(request: HttpRequest) -> JsonResponse:
+    """POST {"changes"?: 10}: move a few stock levels and prices, as CJ's catalog does (pushes webhooks)."""
+    if request.method != "POST":
+        return _error("POST to move the catalog", 405)
+    try:
+        changes = int(_body(request).get("changes", 10))
+    except (ValueError, TypeError) as exc:
+        return _error(f"changes must be an integer ({exc})")
+    return JsonResponse({"changes": STATE.tick(max(0, min(changes, 500)))})
