@@ -35,6 +35,7 @@ class ConnectionStatus:
     qps: float
     calls_today: int
     points_today: int
+    points_remaining: int | None  # as CJ last reported it (pointsInfo)
     circuit_state: str
     circuit_ok: bool
     last_error: str
@@ -110,6 +111,7 @@ def connection_status(merchant) -> ConnectionStatus:
         qps=account_qps(account),
         calls_today=usage.calls if usage else 0,
         points_today=usage.points if usage else 0,
+        points_remaining=(usage.points_reported or {}).get("remaining") if usage else None,
         circuit_state=state,
         circuit_ok=state == "closed",
         last_error=account.last_error,
