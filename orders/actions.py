@@ -1289,34 +1289,34 @@ class WebhookReceipt:
 
 
 WEBHOOK_KEYS_TTL = 30.0  # seconds a process trusts its list of signing accounts
-_webhook_keys: dict[str, Any] = {"loaded_at": 0.0, "accounts": []}
+_webhook_keys: dict[str, Any] = {"loaded_at": -WEBHOOK_KEYS_TTL, "accounts": []}
 
 
-def _webhook_accounts(*, reload: bool = False) -> list[SupplierAccount]:
-    """CJ accounts that can sign webhooks, kept in-process briefly (a miss reloads at once)."""
+def _webhook_accounts(*, reload: bool = False) -> list[tuple[SupplierAccount, Supplier]]:
+    """CJ accounts that can sign webhooks with their clients, kept in-process briefly (a miss reloads at once)."""
     now = time.monotonic()
     if reload or now - _webhook_keys["loaded_at"] > WEBHOOK_KEYS_TTL:
         accounts = SupplierAccount.objects.filter(supplier="cj").exclude(open_id="")
-        _webhook_keys["accounts"] = [a for a in accounts if a.open_id]
+        _webhook_keys["accounts"] = [(a, get_supplier(a)) for a in accounts if a.open_id]
         _webhook_keys["loaded_at"] = now
     return _webhook_keys["accounts"]
 
 
 def forget_webhook_accounts(**_: Any) -> None:
     """Connected to SupplierAccount saves and deletes: the next webhook reloads the signing keys."""
-    _webhook_keys["loaded_at"] = 0.0
+    _webhook_keys["loaded_at"] = -WEBHOOK_KEYS_TTL
 
 
-def find_webhook_account(raw_body: bytes, headers: dict[str, str]) -> SupplierAccount | None:
+def find_webhook_account(raw_body: bytes, headers: dict[str, str]) -> tuple[SupplierAccount, Supplier] | None:
     """The account whose signing key verifies the body. The payload's openId only orders the search."""
     hint = _open_id_hint(raw_body)
     for reload in (False, True):
-        accounts = _webhook_accounts(reload=reload)
+        candidates = _webhook_accounts(reload=reload)
         if hint:
-            accounts = sorted(accounts, key=lambda a: a.open_id != hint)
-        for account in accounts:
-            if get_supplier(account).verify_webhook(raw_body, headers):
-                return account
+            candidates = sorted(candidates, key=lambda pair: pair[0].open_id != hint)
+        for account, supplier in candidates:
+            if supplier.verify_webhook(raw_body, headers):
+                return account, supplier
     return None
 
 
@@ -1332,11 +1332,12 @@ def _open_id_hint(raw_body: bytes) -> str:
 
 def receive_webhook(raw_body: bytes, headers: dict[str, str], *, source: str = "cj") -> WebhookReceipt:
     """Verify, store once (a replay hits the unique constraint and is ignored), queue processing."""
-    account = find_webhook_account(raw_body, headers)
-    if account is None:
+    found = find_webhook_account(raw_body, headers)
+    if found is None:
         logger.warning("Rejected a %s webhook: the signature matches no connected account", source)
         return WebhookReceipt("invalid")
-    event = get_supplier(account).parse_webhook(raw_body)
+    account, supplier = found
+    event = supplier.parse_webhook(raw_body)
     message = WebhookMessage(
         source=source,
         message_id=event.message_id,

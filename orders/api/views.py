@@ -175,7 +175,7 @@ def cj_webhook(request: HttpRequest) -> JsonResponse:
     headers = {key.lower(): value for key, value in request.headers.items()}
     try:
         receipt = actions.receive_webhook(request.body, headers, source="cj")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, SupplierRejected):
         return JsonResponse({"code": 400, "result": "error", "message": "unreadable message"}, status=400)
     if receipt.outcome == "invalid":
         return JsonResponse({"code": 401, "result": "error", "message": "bad signature"}, status=401)
