@@ -79,3 +79,34 @@ def order_input(variant, quantity: int = 2, reference: str = "#1001"):
 def signed(fake, message: dict) -> tuple[bytes, str]:
     raw = json.dumps(message).encode()
     return raw, base64.b64encode(hmac.new(fake.webhook_key.encode(), raw, hashlib.sha256).digest()).decode()
+
+
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: E402, F401 - fixtures for sandbox tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
+
+
+def variant_from_sandbox(sandbox, merchant, stock: int = 25):
+    """Our catalog row for the sandbox's first product in stock in China (as an import would write it)."""
+    sandbox_variant = next(
+        v for p in sandbox.state.products.values() for v in p.variants if v.on_sale and v.total("CN") >= stock
+    )
+    sandbox_product = sandbox.state.products[sandbox_variant.pid]
+    product = ProductFactory(
+        merchant=merchant,
+        external_id=sandbox_product.pid,
+        name=sandbox_product.name_en,
+        price="19.90",
+        stock_quantity=stock,
+    )
+    return VariantFactory(
+        product=product,
+        external_id=sandbox_variant.vid,
+        sku=sandbox_variant.sku,
+        name=sandbox_variant.key,
+        price="19.90",
+        cost_price=str(sandbox_variant.sell_price),
+        stock_quantity=stock,
+    )
