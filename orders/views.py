@@ -174,9 +174,15 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
             and submission.state != SubmissionState.SENDING
         ),
         "can_refresh": bool(order.external_order_id),
+        "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
         "commission_net": sum((e.client_share for e in order.commission_entries.all()), actions.ZERO),
     }
     return _render(request, "orders/detail.html", "live", context)
+
+
+def _sandbox_can_advance(order: Order) -> bool:
+    movable = (OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
+    return bool(order.external_order_id and order.status in movable and actions.sandbox_control_url())
 
 
 @login_required
@@ -204,6 +210,9 @@ def order_action(request: HttpRequest, order_id: str, action: str) -> HttpRespon
         elif action == "refresh":
             order = actions.refresh_tracking(order)
             messages.success(request, "Tracking refreshed from CJ.")
+        elif action == "sandbox":
+            order = actions.advance_in_sandbox(order, request.POST.get("to", ""))
+            messages.success(request, f"The CJ sandbox moved order {order.reference} on; it is {order.status} now.")
         else:
             raise Http404("Unknown action")
     except ValidationError as exc:
