@@ -195,6 +195,30 @@ def get_supplier_account(merchant: Merchant) -> SupplierAccount | None:
     )
 
 
+def webhook_url() -> str:
+    """Our public receiver for CJ's webhooks."""
+    return django_settings.SITE_URL.rstrip("/") + reverse("webhook-cj")
+
+
+def register_webhooks(merchant: Merchant, url: str = "", *, by: User | None = None) -> str:
+    """Ask CJ to send the merchant's product, stock, order and logistics messages to our receiver."""
+    account = get_supplier_account(merchant)
+    if account is None:
+        raise SupplierNotConnected()
+    url = url or webhook_url()
+    register = getattr(get_supplier(account), "register_webhooks", None)
+    if register is None:
+        raise SupplierNotConnected("This supplier does not send webhooks.")
+    try:
+        register(url, enable=True)
+    except SupplierUnavailable as exc:
+        raise SupplierUnreachable() from exc
+    except SupplierError as exc:
+        raise ValidationError({"webhook_url": f"CJ refused {url}: {exc}"}) from exc
+    record_event("orders.webhooks_registered", merchant=merchant, actor=by, data={"url": url})
+    return url
+
+
 def get_fulfillment_settings(merchant: Merchant, account: SupplierAccount | None = None) -> FulfillmentSettings:
     if account is not None:
         try:

@@ -238,6 +238,17 @@ def fulfillment_settings(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"pay_from_balance": current.pay_from_balance, "from_country_code": current.from_country_code},
     )
+    if request.method == "POST" and request.POST.get("register_webhooks"):
+        _require_write(request)
+        try:
+            url = actions.register_webhooks(merchant, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except APIException as exc:
+            messages.error(request, _flatten(exc.detail))
+        else:
+            messages.success(request, f"CJ now sends order, logistics, product and stock messages to {url}.")
+        return redirect("orders:settings")
     if request.method == "POST":
         _require_write(request)
         if form.is_valid():
@@ -250,4 +261,5 @@ def fulfillment_settings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Fulfillment settings saved.")
                 return redirect("orders:settings")
-    return render(request, "orders/settings.html", {"form": form, "settings_row": current})
+    context = {"form": form, "settings_row": current, "webhook_url": actions.webhook_url()}
+    return render(request, "orders/settings.html", context)

@@ -28,3 +28,12 @@ def test_cj_webhooks_wants_a_url(cj_sandbox_account):
 def test_cj_webhooks_needs_a_connected_account(db):
     with pytest.raises(CommandError, match="No connected CJ account"):
         call_command("cj_webhooks", "--set", "https://shop.example.com/api/webhooks/cj")
+
+
+def test_the_settings_page_registers_our_webhook_url_with_cj(owner_client, cj_sandbox, cj_sandbox_account, settings):
+    settings.SITE_URL = "https://shop.example.com"
+
+    response = owner_client.post("/orders/settings/", {"register_webhooks": "1"}, follow=True)
+
+    assert b"CJ now sends" in response.content
+    assert cj_sandbox.state.webhooks["order"]["callbackUrls"] == ["https://shop.example.com/api/webhooks/cj"]
