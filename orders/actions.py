@@ -1147,7 +1147,7 @@ def next_poll_at(shipment: Shipment, now: datetime | None = None) -> datetime | 
     return now + timedelta(hours=2)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def apply_tracking(order: Order, info: TrackingInfo, *, source: str = EventSource.POLLING) -> Shipment:
     """Upsert a package and its events (idempotent), then move the order to shipped or delivered."""
     shipment, _ = Shipment.objects.get_or_create(
@@ -1194,6 +1194,7 @@ def apply_tracking(order: Order, info: TrackingInfo, *, source: str = EventSourc
         moved = advance_from_supplier(order, OrderStatus.SHIPPED, source=source, note=info.tracking_number)
     if moved:
         log_step(order, f"tracking.{order.status}", LogOutcome.OK, f"{info.tracking_number} ({info.carrier})")
+    shipment.order = order  # as locked and moved here
     return shipment
 
 
@@ -1462,10 +1463,10 @@ def process_webhook(message_id: Any) -> WebhookMessage | None:
         if message is None:
             return None
         message.attempts += 1
-        account = get_supplier_account(message.merchant) if message.merchant else None
-        if account is None:
+        supplier = _merchant_supplier(message.merchant) if message.merchant else None
+        if supplier is None:
             return _finish(message, WebhookState.IGNORED, "No connected account for this message.")
-        event = get_supplier(account).parse_webhook(message.raw_body.encode())
+        event = supplier.parse_webhook(message.raw_body.encode())
         try:
             with transaction.atomic():
                 state, note = _apply_event(message.merchant, event)
@@ -1473,6 +1474,15 @@ def process_webhook(message_id: Any) -> WebhookMessage | None:
             logger.exception("Webhook message %s failed", message.message_id)
             state, note = WebhookState.FAILED, f"{type(exc).__name__}: {exc}"
         return _finish(message, state, note)
+
+
+def _merchant_supplier(merchant: Merchant) -> Supplier | None:
+    """The merchant's supplier client, from the receiver's in-process list when it is there."""
+    for account, supplier in _webhook_accounts():
+        if account.merchant_id == merchant.pk:
+            return supplier
+    account = get_supplier_account(merchant)
+    return get_supplier(account) if account is not None else None
 
 
 def _finish(message: WebhookMessage, state: str, note: str) -> WebhookMessage:
@@ -1541,9 +1551,8 @@ def apply_logistic_event(merchant: Merchant, event: WebhookEvent) -> tuple[str, 
     if order is None:
         return WebhookState.IGNORED, f"No order for tracking {event.tracking.tracking_number}."
     before = order.status
-    apply_tracking(order, event.tracking, source=EventSource.WEBHOOK)
-    order.refresh_from_db(fields=["status"])
-    return WebhookState.PROCESSED, f"tracking {event.tracking.tracking_number}: {before} → {order.status}"
+    after = apply_tracking(order, event.tracking, source=EventSource.WEBHOOK).order.status
+    return WebhookState.PROCESSED, f"tracking {event.tracking.tracking_number}: {before} → {after}"
 
 
 def order_summary_counts(merchant: Merchant) -> dict[str, int]:
