@@ -19,7 +19,7 @@ import requests
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
@@ -1150,6 +1150,7 @@ def next_poll_at(shipment: Shipment, now: datetime | None = None) -> datetime | 
 @transaction.atomic(savepoint=False)
 def apply_tracking(order: Order, info: TrackingInfo, *, source: str = EventSource.POLLING) -> Shipment:
     """Upsert a package and its events (idempotent), then move the order to shipped or delivered."""
+    order = _lock(order)  # the order first, then its packages: one lock order for every writer
     shipment, _ = Shipment.objects.get_or_create(
         merchant_id=order.merchant_id,
         order=order,
@@ -1187,7 +1188,6 @@ def apply_tracking(order: Order, info: TrackingInfo, *, source: str = EventSourc
     shipment.next_poll_at = next_poll_at(shipment)
     shipment.save()
 
-    order = _lock(order)
     if info.delivered and not order.shipments.filter(delivered=False).exists():
         moved = advance_from_supplier(order, OrderStatus.DELIVERED, source=source, note=info.tracking_number)
     else:
@@ -1426,37 +1426,54 @@ def request_inbox_drain() -> None:
     transaction.on_commit(send)
 
 
-def drain_inbox(batch: int = 200) -> int:
-    """Process every received message; messages that arrive meanwhile queue the next drain."""
+def drain_inbox(batch: int = 50) -> int:
+    """Process every received message; messages that arrive meanwhile queue the next drain.
+
+    Each pass claims a batch no other drain holds (skip_locked), so concurrent drains share the work."""
     cache.delete(INBOX_DRAIN_KEY)
     done = 0
     while True:
-        ids = list(
-            WebhookMessage.objects.filter(state=WebhookState.RECEIVED)
-            .order_by("received_at")
-            .values_list("pk", flat=True)[:batch]
-        )
-        processed = [message_id for message_id in ids if process_webhook(message_id) is not None]
-        done += len(processed)
-        if len(ids) < batch or not processed:
+        with transaction.atomic():
+            ids = list(
+                WebhookMessage.objects.select_for_update(skip_locked=True)
+                .filter(state=WebhookState.RECEIVED)
+                .order_by("received_at")
+                .values_list("pk", flat=True)[:batch]
+            )
+            WebhookMessage.objects.filter(pk__in=ids).update(state=WebhookState.PROCESSING)
+        if not ids:
             return done
+        for message_id in ids:
+            try:
+                done += process_webhook(message_id) is not None
+            except OperationalError:  # a deadlock or a lost connection: back in the inbox for the next pass
+                logger.warning("Webhook message %s hit a transient database error; retrying", message_id, exc_info=True)
+                WebhookMessage.objects.filter(pk=message_id, state=WebhookState.PROCESSING).update(
+                    state=WebhookState.RECEIVED
+                )
 
 
 def pending_webhook_ids(limit: int = 500) -> list[Any]:
-    cutoff = timezone.now() - timedelta(minutes=1)
+    """Messages whose processing was lost: never picked up, or claimed by a worker that died."""
+    cutoff = timezone.now() - timedelta(minutes=5)
     return list(
-        WebhookMessage.objects.filter(state=WebhookState.RECEIVED, received_at__lt=cutoff)
+        WebhookMessage.objects.filter(
+            state__in=[WebhookState.RECEIVED, WebhookState.PROCESSING], received_at__lt=cutoff
+        )
         .order_by("received_at")
         .values_list("pk", flat=True)[:limit]
     )
 
 
 def process_webhook(message_id: Any) -> WebhookMessage | None:
-    """Apply one stored message exactly once: claimed under a row lock, marked in the same transaction."""
+    """Apply one stored message exactly once: under its row lock, marked done in the same transaction.
+
+    The lock is waited for (not skipped): another transaction may hold it only briefly, and whoever gets it
+    second finds the message processed."""
     with transaction.atomic():
         message = (
-            WebhookMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=message_id, state=WebhookState.RECEIVED)
+            WebhookMessage.objects.select_for_update(of=("self",))
+            .filter(pk=message_id, state__in=[WebhookState.RECEIVED, WebhookState.PROCESSING])
             .select_related("merchant")
             .first()
         )
@@ -1470,6 +1487,8 @@ def process_webhook(message_id: Any) -> WebhookMessage | None:
         try:
             with transaction.atomic():
                 state, note = _apply_event(message.merchant, event)
+        except OperationalError:
+            raise  # transient: the message stays unprocessed
         except Exception as exc:
             logger.exception("Webhook message %s failed", message.message_id)
             state, note = WebhookState.FAILED, f"{type(exc).__name__}: {exc}"

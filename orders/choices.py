@@ -76,6 +76,7 @@ class CommissionKind(models.TextChoices):
 
 class WebhookState(models.TextChoices):
     RECEIVED = "received", "Received"
+    PROCESSING = "processing", "Claimed by a worker"
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored"
     FAILED = "failed", "Failed"

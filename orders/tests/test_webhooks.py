@@ -172,7 +172,7 @@ def test_stored_messages_whose_task_was_lost_are_swept_up(client, confirmed, fak
     from orders import tasks
 
     _post(client, fake_supplier, order_message("o-9", "#1001", "UNSHIPPED"))
-    WebhookMessage.objects.update(received_at=timezone.now() - timedelta(minutes=5))
+    WebhookMessage.objects.update(received_at=timezone.now() - timedelta(minutes=10))
 
     assert tasks.sweep_webhooks_task() == 1
     confirmed.refresh_from_db()
