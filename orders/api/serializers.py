@@ -198,3 +198,31 @@ class QuoteOptionSerializer(serializers.Serializer):
     cost = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.CharField()
     days = serializers.CharField()
+
+
+class TrackingEventSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    location = serializers.CharField()
+    tracking_number = serializers.CharField()
+
+
+class PackageSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField()
+    carrier = serializers.CharField()
+    status = serializers.CharField()
+    delivered = serializers.BooleanField()
+    tracking_url = serializers.CharField()
+
+
+class TrackingSerializer(serializers.Serializer):
+    """GET /api/order-tracking/{id} (documents actions.tracking_payload)."""
+
+    order_id = serializers.UUIDField()
+    status = serializers.CharField()
+    tracking_number = serializers.CharField()
+    carrier = serializers.CharField()
+    tracking_url = serializers.CharField()
+    packages = PackageSerializer(many=True)
+    events = TrackingEventSerializer(many=True)

@@ -30,6 +30,7 @@ from .serializers import (
     QuoteOptionSerializer,
     QuoteSerializer,
     RefundSerializer,
+    TrackingSerializer,
 )
 
 
@@ -141,6 +142,7 @@ class OrderList(MerchantScopedMixin, generics.ListAPIView):
     permission_classes = ORDER_PERMISSIONS
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
+    queryset = Order.objects.none()  # for the schema; get_queryset scopes to the merchant
 
     def get_queryset(self) -> QuerySet:
         return order_queryset().filter(merchant=self.merchant)
@@ -149,6 +151,7 @@ class OrderList(MerchantScopedMixin, generics.ListAPIView):
 class OrderDetail(MerchantScopedMixin, generics.RetrieveAPIView):
     permission_classes = ORDER_PERMISSIONS
     serializer_class = OrderSerializer
+    queryset = Order.objects.none()
 
     def get_queryset(self) -> QuerySet:
         return order_queryset().filter(merchant=self.merchant)
@@ -158,6 +161,8 @@ class OrderTracking(MerchantScopedMixin, generics.RetrieveAPIView):
     """GET /api/order-tracking/{id}: numbers, carrier, status, packages and events."""
 
     permission_classes = ORDER_PERMISSIONS
+    serializer_class = TrackingSerializer
+    queryset = Order.objects.none()
 
     def get_queryset(self) -> QuerySet:
         return Order.objects.filter(merchant=self.merchant).prefetch_related(
