@@ -1035,7 +1035,8 @@ def approve_change(change: SyncChange, *, by: User | None = None) -> SyncChange:
         change = SyncChange.objects.select_for_update().select_related("product").get(pk=change.pk)
         if change.status != ChangeStatus.HELD:
             raise InvalidTransition(f"This change is {change.status}; only held changes can be approved.")
-        product = Product.objects.select_for_update().select_related("pricing_rule").get(pk=change.product_id)
+        locked = Product.objects.select_for_update(of=("self",)).select_related("pricing_rule")
+        product = locked.get(pk=change.product_id)
         base = default_rule(get_inventory_settings(product.merchant))
         rule = rule_for_product(product, base)
         variant_costs = change.details.get("variants", {})
