@@ -464,6 +464,7 @@ def start_sync(
     by: User | None = None,
     dry_run: bool = False,
     run_now: bool = False,
+    on_progress: Callable[[SyncRun], None] | None = None,
 ) -> SyncRun:
     """Queue a sync of every product (`product_ids` None) or of some products; returns the run.
 
@@ -486,7 +487,7 @@ def start_sync(
             raise
         return running
     if run_now:
-        return execute_sync(run)
+        return execute_sync(run, on_progress=on_progress)
     from .tasks import run_sync_task
 
     transaction.on_commit(lambda: run_sync_task.delay(str(run.pk)))
@@ -554,7 +555,12 @@ class BatchResult:
     fatal: SupplierError | None = None
 
 
-def execute_sync(run: SyncRun, *, sleep: Callable[[float], None] = time.sleep) -> SyncRun:
+def execute_sync(
+    run: SyncRun,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    on_progress: Callable[[SyncRun], None] | None = None,
+) -> SyncRun:
     """Run a queued sync to the end (idempotent: a run already claimed is returned as it is)."""
     claimed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
         status=SyncStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
@@ -605,6 +611,8 @@ def execute_sync(run: SyncRun, *, sleep: Callable[[float], None] = time.sleep) -
             updated_at=timezone.now(),
         )
         _publish_progress(run)
+        if on_progress is not None:
+            on_progress(run)
         if result.fatal is not None:
             fatal = result.fatal
             break
