@@ -79,15 +79,6 @@ class InventorySettingsAdmin(admin.ModelAdmin):
     raw_id_fields = ("merchant", "default_pricing_rule")
 
 
-class SyncChangeInline(admin.TabularInline):
-    model = SyncChange
-    extra = 0
-    fields = ("product", "variant", "kind", "status", "old_stock", "new_stock", "old_cost", "new_cost", "new_price")
-    readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-
-
 @admin.register(SyncRun)
 class SyncRunAdmin(admin.ModelAdmin):
     list_display = (
@@ -110,7 +101,17 @@ class SyncRunAdmin(admin.ModelAdmin):
 
 @admin.register(SyncChange)
 class SyncChangeAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "merchant", "product", "kind", "status", "old_stock", "new_stock", "old_cost", "new_cost")
+    list_display = (
+        "created_at",
+        "merchant",
+        "product",
+        "kind",
+        "status",
+        "old_stock",
+        "new_stock",
+        "old_cost",
+        "new_cost",
+    )
     list_filter = ("status", "kind")
     search_fields = ("product__name", "product__external_id", "merchant__name")
     raw_id_fields = ("merchant", "run", "product", "variant", "decided_by")
