@@ -939,8 +939,8 @@ def write_changed_rows(
 ) -> int:
     """Write changed rows, one statement per table per batch. Returns rows skipped because they moved meanwhile.
 
-    On PostgreSQL: `UPDATE … FROM (VALUES …)` guarded by the old stock (a conditional update whose row
-    count is checked); elsewhere (the SQLite demo) Django's bulk_update.
+    On PostgreSQL: `UPDATE … FROM unnest(…)` over the batch's values, guarded by the old stock (a
+    conditional update whose row count is checked); elsewhere (the SQLite demo) Django's bulk_update.
     """
     now = now or timezone.now()
     if len(product_rows) > WRITE_BATCH_ROWS or len(variant_rows) > WRITE_BATCH_ROWS:
@@ -952,33 +952,32 @@ def write_changed_rows(
     if connection.vendor != "postgresql":
         return _bulk_update_rows(product_rows, variant_rows, now)
     skipped = 0
+    # One statement per table: the batch's values travel as one array per column (unnest), which
+    # PostgreSQL binds far faster than thousands of VALUES placeholders.
     with connection.cursor() as cursor:
         if variant_rows:
-            values = ", ".join(["(%s::uuid, %s::integer, %s::integer, %s::numeric, %s::numeric)"] * len(variant_rows))
+            columns = list(zip(*variant_rows, strict=True))
             cursor.execute(
-                f"""UPDATE inventory_variant AS t
+                """UPDATE inventory_variant AS t
                 SET stock_quantity = v.stock, cost_price = v.cost, price = v.price, updated_at = %s
-                FROM (VALUES {values}) AS v(id, old_stock, stock, cost, price)
-                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",  # noqa: S608
-                [now, *(value for row in variant_rows for value in row), merchant_id],
+                FROM unnest(%s::uuid[], %s::integer[], %s::integer[], %s::numeric[], %s::numeric[])
+                    AS v(id, old_stock, stock, cost, price)
+                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",
+                [now, *(list(column) for column in columns), merchant_id],
             )
             skipped += len(variant_rows) - cursor.rowcount
         if product_rows:
-            values = ", ".join(
-                [
-                    "(%s::uuid, %s::integer, %s::integer, %s::numeric, %s::numeric,"
-                    " %s::boolean, %s::boolean, %s::boolean, %s::smallint)"
-                ]
-                * len(product_rows)
-            )
+            columns = list(zip(*product_rows, strict=True))
             cursor.execute(
-                f"""UPDATE inventory_product AS t
+                """UPDATE inventory_product AS t
                 SET stock_quantity = v.stock, cost_price = v.cost, price = v.price, is_active = v.active,
                     is_available = v.available, auto_deactivated = v.auto, missing_count = v.missing,
                     last_sync_at = %s, updated_at = %s
-                FROM (VALUES {values}) AS v(id, old_stock, stock, cost, price, active, available, auto, missing)
-                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",  # noqa: S608
-                [now, now, *(value for row in product_rows for value in row), merchant_id],
+                FROM unnest(%s::uuid[], %s::integer[], %s::integer[], %s::numeric[], %s::numeric[],
+                            %s::boolean[], %s::boolean[], %s::boolean[], %s::smallint[])
+                    AS v(id, old_stock, stock, cost, price, active, available, auto, missing)
+                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",
+                [now, now, *(list(column) for column in columns), merchant_id],
             )
             skipped += len(product_rows) - cursor.rowcount
     return skipped

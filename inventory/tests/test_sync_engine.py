@@ -371,3 +371,27 @@ def test_a_sync_never_touches_another_merchants_products(merchant, other_merchan
     sync(merchant)
 
     assert Variant.objects.filter(product=theirs).first().stock_quantity == 1
+
+
+def test_the_write_phase_skips_a_row_whose_stock_moved_meanwhile(merchant, catalog):
+    variant = Variant.objects.get(external_id="PID-1-V1")
+    stale = actions.VariantRow(variant.pk, 19, 5, Decimal("4.00"), Decimal("5.60"))
+
+    skipped = actions.write_changed_rows(merchant.pk, [], [stale])
+
+    assert skipped == 1
+    assert Variant.objects.get(pk=variant.pk).stock_quantity == 20
+
+
+def test_large_flushes_are_split_into_statements_of_the_write_batch_size(merchant, catalog, fake_supplier, monkeypatch):
+    monkeypatch.setattr(actions, "WRITE_BATCH_ROWS", 2)
+    for pid in ("PID-1", "PID-2", "PID-3"):
+        fake_supplier.stock[f"{pid}-V1"] = 1
+
+    with CaptureQueriesContext(connection) as queries:
+        run = sync(merchant)
+
+    variant_updates = [q for q in queries.captured_queries if "UPDATE inventory_variant AS" in q["sql"]]
+    assert run.changed == 3
+    assert len(variant_updates) == 2
+    assert Product.objects.filter(stock_quantity=21).count() == 3
