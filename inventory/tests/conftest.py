@@ -8,6 +8,11 @@ import pytest
 
 from inventory import actions
 from inventory.models import Product, Variant
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the sandbox tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
 from nexusone.suppliers.models import SupplierAccount
 
 
