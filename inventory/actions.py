@@ -29,6 +29,7 @@ from nexusone.suppliers.base import (
     StockLevel,
     Supplier,
     SupplierAuthError,
+    SupplierCircuitOpen,
     SupplierError,
     SupplierNotFound,
     SupplierProduct,
@@ -726,7 +727,8 @@ def sync_batch(
         try:
             fetched[product.pk] = fetch_product(supplier, product.external_id, sleep=sleep)
             result.api_calls += fetched[product.pk].calls
-        except (SupplierAuthError, SupplierQuotaExhausted) as exc:
+        except (SupplierAuthError, SupplierQuotaExhausted, SupplierCircuitOpen) as exc:
+            # Nothing later in the run can succeed either: stop and say so rather than fail every product.
             result.fatal = exc
             break
         except SupplierError as exc:

@@ -395,3 +395,17 @@ def test_large_flushes_are_split_into_statements_of_the_write_batch_size(merchan
     assert run.changed == 3
     assert len(variant_updates) == 2
     assert Product.objects.filter(stock_quantity=21).count() == 3
+
+
+def test_an_open_circuit_stops_the_run_instead_of_failing_every_product(merchant, catalog, fake_supplier):
+    from nexusone.suppliers.base import SupplierCircuitOpen
+
+    def circuit_open(pid):
+        raise SupplierCircuitOpen("CJ is failing; calls paused")
+
+    fake_supplier.get_product_stock = circuit_open
+
+    run = sync(merchant)
+
+    assert run.status == SyncStatus.FAILED
+    assert run.errors[0]["detail"].startswith("Stopped: CJ is failing")
