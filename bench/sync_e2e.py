@@ -59,7 +59,7 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         from inventory import actions
         from inventory.choices import SyncTrigger
-        from inventory.tests.catalog import add_product
+        from inventory.demo import add_catalog_product as add_product
         from nexusone.accounts.actions import create_merchant
         from nexusone.suppliers.cj.client import CJSupplier
         from nexusone.suppliers.cj.sandbox.catalog import build_catalog

@@ -738,7 +738,12 @@ def sync_batch(
                 {"product_id": str(product.pk), "external_id": product.external_id, "detail": str(exc) or repr(exc)}
             )
     checked = [p for p in products if p.pk in fetched]
-    product_rows, variant_rows, changes = diff_products(checked, fetched, context)
+    awaiting_review = dict(
+        SyncChange.objects.filter(
+            merchant_id=run.merchant_id, status=ChangeStatus.HELD, product_id__in=[p.pk for p in checked]
+        ).values_list("product_id", "new_cost")
+    )
+    product_rows, variant_rows, changes = diff_products(checked, fetched, context, awaiting_review)
     result.processed = len(checked)
     result.changed = len({row.id for row in product_rows} | {change.product.pk for change in changes})
     if not context.dry_run:
@@ -794,9 +799,17 @@ def flush_writes(run: SyncRun, pending: PendingWrites, context: SyncContext) -> 
 
 
 def diff_products(
-    products: Sequence[Product], fetched: dict[Any, Fetched], context: SyncContext
+    products: Sequence[Product],
+    fetched: dict[Any, Fetched],
+    context: SyncContext,
+    awaiting_review: dict[Any, Decimal] | None = None,
 ) -> tuple[list[ProductRow], list[VariantRow], list[SyncChange]]:
-    """Compare supplier data with the database. Mutates the product objects to their new state."""
+    """Compare supplier data with the database. Mutates the product objects to their new state.
+
+    `awaiting_review` maps product ids to the new cost of their held change: the same move seen
+    again is not recorded twice.
+    """
+    awaiting_review = awaiting_review or {}
     product_rows: list[ProductRow] = []
     variant_rows: list[VariantRow] = []
     changes: list[SyncChange] = []
@@ -849,7 +862,7 @@ def diff_products(
             if cost_moved and product.cost_price > 0:
                 move = abs(new_product_cost - product.cost_price) / product.cost_price * 100
                 held = move > guardrail
-            if held:
+            if held and awaiting_review.get(product.pk) != new_product_cost:
                 new_price = product.price if product.price_locked else price_for(new_product_cost, rule)
                 changes.append(
                     SyncChange(

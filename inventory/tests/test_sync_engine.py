@@ -409,3 +409,14 @@ def test_an_open_circuit_stops_the_run_instead_of_failing_every_product(merchant
 
     assert run.status == SyncStatus.FAILED
     assert run.errors[0]["detail"].startswith("Stopped: CJ is failing")
+
+
+def test_the_same_held_move_seen_again_is_not_recorded_again(merchant, catalog, fake_supplier):
+    fake_supplier.set_cost("PID-1", "8.00")
+    sync(merchant)
+
+    run = sync(merchant)
+
+    assert run.changed == 0
+    assert SyncChange.objects.filter(status=ChangeStatus.HELD).count() == 1
+    assert not SyncChange.objects.filter(status=ChangeStatus.REJECTED).exists()
