@@ -84,6 +84,7 @@ WRITE_BATCH_ROWS = 1000  # changed rows per UPDATE statement
 FLUSH_SECONDS = 2.0  # pending changes never wait longer than this to be written
 SYNC_ATTEMPTS = 3  # per product call, then the product is reported failed
 SYNC_BACKOFF_SECONDS = 0.5  # doubled on each retry; a supplier's Retry-After wins
+MAX_RETRY_WAIT_SECONDS = 30  # a supplier asking to wait longer stops the run instead
 STALE_RUN_AFTER = 30 * 60  # a running sync silent this long is considered dead
 CONNECT_CJ_MESSAGE = "No CJ account is connected: connect CJ Dropshipping in Settings, then sync again."
 MAX_ERRORS_KEPT = 200
@@ -678,11 +679,18 @@ def _publish_progress(run: SyncRun, kind: str = "sync.progress") -> None:
     )
 
 
+def stops_the_run(exc: SupplierError) -> bool:
+    """Errors after which no later call can succeed soon: the run stops and says why."""
+    if isinstance(exc, SupplierAuthError | SupplierQuotaExhausted | SupplierCircuitOpen):
+        return True
+    return isinstance(exc, SupplierRateLimited) and (exc.retry_after or 0) > MAX_RETRY_WAIT_SECONDS
+
+
 def fetch_product(supplier: Supplier, external_id: str, *, sleep: Callable[[float], None] = time.sleep) -> Fetched:
     """Stock (all variants, per warehouse) and product data of one product, with retries on transient errors.
 
     Raises the last transient error after SYNC_ATTEMPTS; SupplierNotFound means gone (a `Fetched` with
-    product None); auth and quota errors propagate at once.
+    product None); errors that stop the run (auth, quota, open circuit, a long wait) propagate at once.
     """
     calls = 0
     for attempt in range(1, SYNC_ATTEMPTS + 1):
@@ -694,10 +702,8 @@ def fetch_product(supplier: Supplier, external_id: str, *, sleep: Callable[[floa
             return Fetched(product, stock, calls)
         except SupplierNotFound:
             return Fetched(None, {}, calls)
-        except SupplierQuotaExhausted:
-            raise
         except (SupplierUnavailable, SupplierRateLimited) as exc:
-            if attempt == SYNC_ATTEMPTS:
+            if attempt == SYNC_ATTEMPTS or stops_the_run(exc):
                 exc.calls = calls  # type: ignore[attr-defined]
                 raise
             delay = getattr(exc, "retry_after", None) or SYNC_BACKOFF_SECONDS * 2 ** (attempt - 1)
@@ -727,11 +733,12 @@ def sync_batch(
         try:
             fetched[product.pk] = fetch_product(supplier, product.external_id, sleep=sleep)
             result.api_calls += fetched[product.pk].calls
-        except (SupplierAuthError, SupplierQuotaExhausted, SupplierCircuitOpen) as exc:
-            # Nothing later in the run can succeed either: stop and say so rather than fail every product.
-            result.fatal = exc
-            break
         except SupplierError as exc:
+            if stops_the_run(exc):
+                # Nothing later in the run can succeed either: stop and say so rather than fail every product.
+                result.api_calls += getattr(exc, "calls", 1)
+                result.fatal = exc
+                break
             result.api_calls += getattr(exc, "calls", 1)
             result.failed += 1
             result.errors.append(

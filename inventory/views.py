@@ -18,7 +18,7 @@ from nexusone.core.forms import apply_validation_error
 
 from . import actions
 from .api.views import ProductPagination
-from .choices import ChangeStatus, StockStatus, SyncTrigger
+from .choices import ChangeStatus, StockStatus, SyncStatus, SyncTrigger
 from .filters import PRODUCT_ORDERING, ProductFilter
 from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, PricingRuleForm
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
@@ -43,6 +43,10 @@ def _render(request: HttpRequest, template: str, context: dict, partial: str | N
     return response
 
 
+def _later(first, second):
+    return max((t for t in (first, second) if t is not None), default=None)
+
+
 def _latest_run(merchant) -> SyncRun | None:
     return SyncRun.objects.for_merchant(merchant).filter(is_full=True).order_by("-created_at").first()
 
@@ -56,7 +60,8 @@ def _progress_response(request: HttpRequest, merchant, run: SyncRun | None = Non
     context = _progress_context(request, merchant, run)
     response = _render(request, "inventory/index.html", context, "progress")
     run = context["run"]
-    if run is not None and not run.is_active and request.GET.get("was") == "active":
+    just_ended = request.GET.get("was") == "active" or request.method == "POST"
+    if run is not None and not run.is_active and just_ended:
         response["HX-Trigger"] = "inventory-synced"  # the table and alerts reload once the run ends
     return response
 
@@ -76,7 +81,19 @@ def index(request: HttpRequest) -> HttpResponse:
     paginator = ProductPagination()
     paginator.page_size = PAGE_SIZE
     page = paginator.paginate_queryset(queryset, Request(request))
-    rows = [{"product": p, "status": p.stock_status(threshold)} for p in page]
+    # Unchanged rows are not rewritten by a sync, so "last sync" is the later of the product's own
+    # last change and the last full sync that succeeded.
+    last_full = (
+        SyncRun.objects.for_merchant(merchant)
+        .filter(is_full=True, status=SyncStatus.SUCCEEDED, dry_run=False)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    rows = [
+        {"product": p, "status": p.stock_status(threshold), "synced_at": _later(p.last_sync_at, last_full)}
+        for p in page
+    ]
     context = {
         "filter": filterset,
         "rows": rows,
@@ -158,7 +175,8 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
                 editing = True
         else:
             editing = True
-    context = {"row": {"product": product, "status": product.stock_status(threshold)}, "form": form, "editing": editing}
+    row = {"product": product, "status": product.stock_status(threshold), "synced_at": product.last_sync_at}
+    context = {"row": row, "form": form, "editing": editing}
     return _render(request, "inventory/index.html", context, "row")
 
 

@@ -420,3 +420,21 @@ def test_the_same_held_move_seen_again_is_not_recorded_again(merchant, catalog, 
     assert run.changed == 0
     assert SyncChange.objects.filter(status=ChangeStatus.HELD).count() == 1
     assert not SyncChange.objects.filter(status=ChangeStatus.REJECTED).exists()
+
+
+def test_a_supplier_asking_for_a_long_wait_stops_the_run_at_once(merchant, catalog, fake_supplier):
+    from nexusone.suppliers.base import SupplierRateLimited
+
+    attempts = []
+
+    def locked_out(pid):
+        attempts.append(pid)
+        raise SupplierRateLimited("CJ allows one login per 5 minutes", retry_after=300)
+
+    fake_supplier.get_product_stock = locked_out
+
+    run = sync(merchant)
+
+    assert run.status == SyncStatus.FAILED
+    assert "one login per 5 minutes" in run.errors[0]["detail"]
+    assert len(attempts) == 1

@@ -209,3 +209,11 @@ def test_the_pricing_preview_is_an_htmx_partial_and_saves_nothing(owner_client, 
     assert "1 price would change" in html
     assert "14.00" in html
     assert Product.objects.get(pk=product.pk).price == Decimal("5.60")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sync_now_that_finished_at_once_tells_the_page_to_reload(owner_client, merchant, catalog, eager_tasks):
+    response = owner_client.post("/inventory/sync/", **HX)
+
+    assert SyncRun.objects.get().status == "succeeded"
+    assert response["HX-Trigger"] == "inventory-synced"
