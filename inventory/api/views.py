@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -113,6 +115,7 @@ class SyncStart(MerchantScopedMixin, APIView):
 
     permission_classes = PERMISSIONS
 
+    @extend_schema(request=SyncStartSerializer, responses={202: SyncRunSerializer})
     def post(self, request: Request) -> Response:
         serializer = SyncStartSerializer(data=request.data or {}, context={"merchant": self.merchant})
         serializer.is_valid(raise_exception=True)
@@ -154,6 +157,7 @@ class ChangeDecision(MerchantScopedMixin, APIView):
     permission_classes = PERMISSIONS
     decision = "approve"
 
+    @extend_schema(request=None, responses=SyncChangeSerializer)
     def post(self, request: Request, pk: str) -> Response:
         change = get_object_or_404(SyncChange.objects.for_merchant(self.merchant), pk=pk)
         decide = actions.approve_change if self.decision == "approve" else actions.reject_change
@@ -167,9 +171,11 @@ class SettingsView(MerchantScopedMixin, APIView):
 
     permission_classes = PERMISSIONS
 
+    @extend_schema(responses=InventorySettingsSerializer)
     def get(self, request: Request) -> Response:
         return Response(InventorySettingsSerializer(actions.get_inventory_settings(self.merchant)).data)
 
+    @extend_schema(request=InventorySettingsSerializer, responses=InventorySettingsSerializer)
     def put(self, request: Request) -> Response:
         serializer = InventorySettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -191,6 +197,7 @@ class PricingPreview(MerchantScopedMixin, APIView):
 
     permission_classes = PERMISSIONS
 
+    @extend_schema(request=PricingRuleSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         serializer = PricingRuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -217,6 +224,7 @@ class PricingApply(MerchantScopedMixin, APIView):
 
     permission_classes = PERMISSIONS
 
+    @extend_schema(request=PricingRuleSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         serializer = PricingRuleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
