@@ -217,3 +217,13 @@ def test_sync_now_that_finished_at_once_tells_the_page_to_reload(owner_client, m
 
     assert SyncRun.objects.get().status == "succeeded"
     assert response["HX-Trigger"] == "inventory-synced"
+
+
+def test_the_catalog_page_query_count_does_not_grow_with_rows(owner_client, merchant, django_assert_max_num_queries):
+    for _ in range(25):
+        ProductFactory(merchant=merchant)
+
+    with django_assert_max_num_queries(20):
+        response = owner_client.get("/inventory/")
+
+    assert response.content.decode().count('class="badge badge-') >= 25
