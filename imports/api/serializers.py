@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from nexusone.core.serializers import StrictFieldsMixin
@@ -7,11 +8,18 @@ from nexusone.core.serializers import StrictFieldsMixin
 from ..actions import MAX_ITEMS_PER_IMPORT
 from ..choices import ImportSource, MarkupType
 from ..models import ImportItem, ImportJob
+from ..pricing import clean_markup
 
 
 class MarkupSerializer(StrictFieldsMixin, serializers.Serializer):
     type = serializers.ChoiceField(choices=MarkupType.choices)
-    value = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=0, coerce_to_string=True)
+    value = serializers.CharField(max_length=30, help_text='A decimal string, e.g. "40".')
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            return clean_markup(attrs, field="value")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
 
 
 class ImportRequestSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -54,9 +54,7 @@ class ImportCreateView(ImportAPIMixin, generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         session = request.auth if is_extension_request(request) else None
-        markup = dict(data["markup"]) if data.get("markup") else None
-        if markup:
-            markup["value"] = str(markup["value"])
+        markup = data.get("markup") or None
         try:
             job = actions.start_import(
                 self.merchant,
