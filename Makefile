@@ -14,7 +14,7 @@ RUN_ENV := DEBUG=true CJ_SANDBOX_ENABLED=true \
 TEST_DB ?= nexusone
 TEST_REDIS_DB ?= 15
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
 .PHONY: help install run test test-fast lint fmt migrate bench services
 

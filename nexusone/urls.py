@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from nexusone.core import streams
 from nexusone.core import views as core_views
 
 api_patterns = [
@@ -19,6 +20,7 @@ api_patterns = [
 urlpatterns = [
     re_path(r"^health/?$", core_views.health, name="health"),
     re_path(r"^health/ready/?$", core_views.health_ready, name="health_ready"),
+    re_path(r"^events/stream/?$", streams.event_stream, name="event_stream"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("accounts/", include("nexusone.accounts.urls")),

@@ -19,3 +19,19 @@ document.addEventListener("change", (event) => {
   if (!toggle) return;
   document.querySelectorAll(toggle.dataset.checkAll).forEach((box) => { box.checked = toggle.checked; });
 });
+
+// Live updates: relay /events/stream messages as htmx triggers "nx:<kind>" on <body>.
+// A 204 (no pub/sub available) closes the stream; partials keep polling then.
+(() => {
+  if (!document.body.dataset.liveEvents || !window.EventSource) return;
+  const source = new EventSource(document.body.dataset.liveEvents);
+  const relay = (event) => {
+    let detail = {};
+    try { detail = JSON.parse(event.data); } catch (_) { /* keep empty */ }
+    if (window.htmx) window.htmx.trigger(document.body, `nx:${event.type}`, detail);
+  };
+  ["sync.progress", "sync.finished", "stock.changed", "order.status", "import.progress", "notification"].forEach(
+    (kind) => source.addEventListener(kind, relay),
+  );
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) source.close(); };
+})();
