@@ -87,10 +87,12 @@ def create_session(
             merchant=merchant,
             user=user,
             name=name,
+            created_at=now,
             permissions=wanted,
             token_id=secrets.token_urlsafe(24),
             expires_at=now + timedelta(hours=ttl_hours),
         )
+
         record_event(
             "extension.session_created",
             merchant=merchant,
