@@ -97,7 +97,7 @@ def other_api(other_owner) -> APIClient:
     return jwt_client(other_owner)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright drives Debian's Chromium; no downloaded browser."""
     return {
