@@ -585,7 +585,7 @@ def save_batch(job: ImportJob, context: _JobContext, results: list[tuple[ImportI
                 if product.pk in inserted:
                     item.status, item.product_id, item.error = ItemStatus.IMPORTED, product.pk, ""
         items = [item for item, _ in results]
-        ImportItem.objects.bulk_update(items, ["status", "product", "error", "updated_at"])
+        _write_item_outcomes(items, now)
         counts = _count(items)
         deltas = {
             COUNTER_FOR_STATUS[s]: F(COUNTER_FOR_STATUS[s]) + n for s, n in counts.items() if s != ItemStatus.QUEUED
@@ -597,6 +597,18 @@ def save_batch(job: ImportJob, context: _JobContext, results: list[tuple[ImportI
             counter = COUNTER_FOR_STATUS[status]
             setattr(job, counter, getattr(job, counter) + n)
     job.api_calls += calls
+
+
+def _write_item_outcomes(items: list[ImportItem], now) -> None:
+    """One UPDATE per (status, error) group, plus one for the product links (cheaper than a wide bulk_update)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for item in items:
+        groups.setdefault((item.status, item.error), []).append(item.pk)
+    for (status, error), pks in groups.items():
+        ImportItem.objects.filter(pk__in=pks).update(status=status, error=error, updated_at=now)
+    linked = [item for item in items if item.product_id is not None]
+    if linked:
+        ImportItem.objects.bulk_update(linked, ["product"])
 
 
 def _fail_items(job: ImportJob, items: list[ImportItem], message: str) -> None:
