@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("accounts/", include("nexusone.accounts.urls")),
+    path("settings/cj/", include("nexusone.suppliers.urls")),
     path("inventory/", include("inventory.urls")),
     path("orders/", include("orders.urls")),
     path("imports/", include("imports.urls")),

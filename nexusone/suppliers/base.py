@@ -214,6 +214,7 @@ class WebhookEvent:
     payload: dict[str, Any]
     # Normalised extracts, filled where the topic carries them:
     product_id: str = ""
+    variant_id: str = ""  # VARIANT messages
     stock: tuple[StockLevel, ...] = ()
     order_reference: str = ""
     order_id: str = ""

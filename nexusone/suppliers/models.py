@@ -4,6 +4,7 @@ import uuid
 
 from auditlog.registry import auditlog
 from django.db import models
+from django.utils import timezone
 
 from nexusone.core.fields import EncryptedTextField
 from nexusone.core.tenancy import MerchantOwned
@@ -21,6 +22,12 @@ class SupplierAccount(MerchantOwned):
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     refresh_token_expires_at = models.DateTimeField(null=True, blank=True)
     qps = models.FloatField(null=True, blank=True, help_text="Requests per second; empty: CJ_QPS or CJ's level 1.")
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="CJ account level 0-5; sets the default QPS when qps and CJ_QPS are empty."
+    )
+    sandbox_orders = models.BooleanField(
+        default=False, help_text="Place orders with isSandbox=1: CJ neither charges nor ships them."
+    )
     connected_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -31,6 +38,30 @@ class SupplierAccount(MerchantOwned):
 
     def __str__(self) -> str:
         return f"{self.supplier} account of {self.merchant_id}"
+
+
+class SupplierCallLog(MerchantOwned):
+    """One HTTP call to a supplier: what was asked and how it went. Never tokens or keys; pruned after 7 days."""
+
+    supplier = models.CharField(max_length=20, default="cj")
+    account = models.ForeignKey(SupplierAccount, on_delete=models.CASCADE, related_name="call_logs")
+    method = models.CharField(max_length=8)
+    endpoint = models.CharField(max_length=200, help_text="Path relative to the API base, without the query.")
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    supplier_code = models.CharField(max_length=20, blank=True, default="", help_text="CJ's envelope `code`.")
+    request_id = models.CharField(max_length=100, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(default=0)
+    points = models.PositiveIntegerField(default=0, help_text="CJ API points this call costs.")
+    ok = models.BooleanField(default=True)
+    error = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "-created_at"], name="supplier_calllog_recent")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.endpoint} → {self.http_status} {self.supplier_code}"
 
 
 auditlog.register(SupplierAccount, exclude_fields=["api_key", "access_token", "refresh_token", "open_id"])

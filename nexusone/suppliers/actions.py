@@ -1,0 +1,137 @@
+"""Business operations on supplier connections: connect CJ, read its status, prune call logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from nexusone.core.audit import record_event
+
+from .base import SupplierAuthError, SupplierError, SupplierRateLimited, SupplierUnavailable
+from .cj.accounting import prune_call_logs, usage_today
+from .cj.circuit import CircuitBreaker
+from .cj.client import CJSupplier, account_qps
+from .models import SupplierAccount
+
+SECRET_FIELDS = ("api_key", "access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at")
+
+
+@dataclass(frozen=True)
+class ConnectionResult:
+    ok: bool
+    reason: str  # connected, wrong_key, unreachable, rate_limited, error
+    message: str
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    configured: bool
+    connected: bool
+    api_key_hint: str
+    token_expires_at: datetime | None
+    qps: float
+    calls_today: int
+    points_today: int
+    points_remaining: int | None  # as CJ last reported it (pointsInfo)
+    circuit_state: str
+    circuit_ok: bool
+    last_error: str
+    sandbox_orders: bool
+    base_url: str
+
+
+def connect_account(
+    merchant, api_key: str, *, sandbox_orders: bool | None = None, by=None, request=None
+) -> ConnectionResult:
+    """Store a CJ API key after proving it works (CJ issues a token for it).
+
+    A refused key and an unreachable CJ give different answers; on failure the
+    previous connection is kept as it was."""
+    api_key = (api_key or "").strip()
+    if not api_key:
+        raise ValidationError({"api_key": "Enter your CJ API key (My CJ → Authorization → API)."})
+    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
+    previous = {name: getattr(account, name) for name in SECRET_FIELDS}
+    account.api_key = api_key
+    if sandbox_orders is not None:
+        account.sandbox_orders = sandbox_orders
+    account.save()
+    try:
+        CJSupplier(account).connect()
+    except SupplierAuthError:
+        result = ConnectionResult(False, "wrong_key", "CJ refused this API key. Copy it again from My CJ → API.")
+    except SupplierRateLimited:
+        result = ConnectionResult(
+            False, "rate_limited", "CJ allows one login every 5 minutes for an account; try again in a few minutes."
+        )
+    except SupplierUnavailable:
+        result = ConnectionResult(
+            False, "unreachable", "CJ could not be reached right now; your key was not checked. Try again later."
+        )
+    except SupplierError as exc:
+        result = ConnectionResult(False, "error", f"CJ answered with an error: {exc}")
+    else:
+        record_event("supplier.connected", merchant=merchant, actor=by, target=account, request=request)
+        return ConnectionResult(True, "connected", "Connected to CJ Dropshipping.")
+    for name, value in previous.items():
+        setattr(account, name, value)
+    account.last_error = result.message
+    account.save()
+    return result
+
+
+def disconnect_account(merchant, *, by=None, request=None) -> bool:
+    account = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first()
+    if account is None:
+        return False
+    for name in ("api_key", "access_token", "refresh_token", "open_id"):
+        setattr(account, name, "")
+    account.access_token_expires_at = account.refresh_token_expires_at = account.connected_at = None
+    account.save()
+    record_event("supplier.disconnected", merchant=merchant, actor=by, target=account, request=request)
+    return True
+
+
+def connection_status(merchant) -> ConnectionStatus:
+    account = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first()
+    breaker = CircuitBreaker.for_cj()
+    state = breaker.state()
+    if account is None:
+        account = SupplierAccount(merchant=merchant)
+    key = account.api_key or getattr(settings, "CJ_API_KEY", "")
+    usage = usage_today(account.pk) if account.pk else None
+    return ConnectionStatus(
+        configured=bool(key),
+        connected=bool(account.access_token and account.connected_at),
+        api_key_hint=f"…{key[-4:]}" if len(key) > 8 else ("set" if key else ""),
+        token_expires_at=account.access_token_expires_at,
+        qps=account_qps(account),
+        calls_today=usage.calls if usage else 0,
+        points_today=usage.points if usage else 0,
+        points_remaining=(usage.points_reported or {}).get("remaining") if usage else None,
+        circuit_state=state,
+        circuit_ok=state == "closed",
+        last_error=account.last_error,
+        sandbox_orders=account.sandbox_orders,
+        base_url=settings.CJ_API_BASE_URL,
+    )
+
+
+def prune_supplier_call_logs() -> int:
+    """Delete call logs older than 7 days; returns how many went."""
+    return prune_call_logs()
+
+
+def seed_demo_connection(merchant, stdout) -> None:
+    """The demo merchant talks to the built-in sandbox, placing sandbox orders."""
+    if not settings.CJ_SANDBOX_ENABLED:
+        return
+    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
+    account.api_key = settings.CJ_SANDBOX_API_KEY
+    account.sandbox_orders = True
+    account.qps = account.qps or 10
+    account.save()
+    stdout.write(f"CJ: the demo merchant uses the sandbox at {settings.CJ_API_BASE_URL}")

@@ -1,0 +1,182 @@
+"""CJ's token lifecycle: one login reused, refresh before expiry, one renewal at a time."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import responses
+from django.utils import timezone
+from responses import matchers
+
+from nexusone.suppliers.base import SupplierAuthError, SupplierRateLimited
+from nexusone.suppliers.cj.client import CJSupplier
+from nexusone.suppliers.models import SupplierAccount
+
+from .cj_payloads import BASE, REFRESHED, TOKEN, fail, ok
+
+LOGIN = f"{BASE}/authentication/getAccessToken"
+REFRESH = f"{BASE}/authentication/refreshAccessToken"
+SETTINGS = f"{BASE}/setting/get"
+
+
+@pytest.fixture
+def new_account(merchant, cj_settings) -> SupplierAccount:
+    return SupplierAccount.objects.create(
+        merchant=merchant, supplier="cj", api_key="CJ1234567@api@0123456789abcdef0123456789abcdef", qps=1000
+    )
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_one_login_serves_many_requests_and_is_stored_encrypted(new_account, make_client):
+    login = responses.post(
+        LOGIN,
+        json=ok(TOKEN),
+        match=[matchers.json_params_matcher({"apiKey": "CJ1234567@api@0123456789abcdef0123456789abcdef"})],
+    )
+    responses.get(SETTINGS, json=ok({}))
+    client = make_client(new_account)
+    for _ in range(5):
+        client.get_settings()
+    assert login.call_count == 1
+    assert "CJ-Access-Token" not in responses.calls[0].request.headers
+    assert all(c.request.headers["CJ-Access-Token"] == TOKEN["accessToken"] for c in responses.calls[1:])
+    stored = SupplierAccount.objects.get(pk=new_account.pk)
+    assert stored.access_token == TOKEN["accessToken"]
+    assert stored.open_id == "284517903"  # a JSON number, kept as its decimal string
+    assert stored.access_token_expires_at.year == 2099
+    # A second client (another worker) reuses the stored token without logging in.
+    make_client(SupplierAccount.objects.get(pk=new_account.pk)).get_settings()
+    assert login.call_count == 1
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_token_near_expiry_is_refreshed_with_the_refresh_token(connected_account, make_client):
+    connected_account.access_token_expires_at = timezone.now() + timedelta(hours=1)
+    connected_account.save()
+    refresh = responses.post(
+        REFRESH, json=ok(REFRESHED), match=[matchers.json_params_matcher({"refreshToken": "live-refresh-token-0001"})]
+    )
+    login = responses.post(LOGIN, json=ok(TOKEN))
+    responses.get(SETTINGS, json=ok({}))
+    make_client(connected_account).get_settings()
+    assert refresh.call_count == 1
+    assert login.call_count == 0
+    assert responses.calls[-1].request.headers["CJ-Access-Token"] == REFRESHED["accessToken"]
+    stored = SupplierAccount.objects.get(pk=connected_account.pk)
+    assert stored.refresh_token == REFRESHED["refreshToken"]
+    assert stored.open_id == "284517903"  # refresh answers carry no openId; the old one stays
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_an_invalid_refresh_token_falls_back_to_a_new_login(connected_account, make_client):
+    connected_account.access_token_expires_at = timezone.now() - timedelta(minutes=1)
+    connected_account.save()
+    responses.post(REFRESH, json=fail(1600003, "Refresh token is invalid"))
+    login = responses.post(LOGIN, json=ok(TOKEN))
+    responses.get(SETTINGS, json=ok({}))
+    make_client(connected_account).get_settings()
+    assert login.call_count == 1
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_token_invalid_answer_renews_once_and_retries_once(connected_account, make_client):
+    responses.post(REFRESH, json=ok(REFRESHED))
+    client = make_client(connected_account)
+    responses.get(SETTINGS, json=fail(1600001, "Invalid API key or access token"))
+    with pytest.raises(SupplierAuthError):
+        client.get_settings()
+    # one call with the old token, one with the renewed token, then it gives up
+    tokens = [c.request.headers.get("CJ-Access-Token") for c in responses.calls if c.request.url.startswith(SETTINGS)]
+    assert tokens == ["live-access-token-0001", REFRESHED["accessToken"]]
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_token_invalid_then_success_after_renewal(connected_account, make_client):
+    responses.get(SETTINGS, json=fail(1600001, "Invalid API key or access token"))
+    responses.get(SETTINGS, json=ok({"qps": 1}))
+    refresh = responses.post(REFRESH, json=ok(REFRESHED))
+    assert make_client(connected_account).get_settings() == {"qps": 1}
+    assert refresh.call_count == 1
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_wrong_api_key_raises_an_auth_error(new_account, make_client):
+    responses.post(LOGIN, json=fail(1600005, "APIkey is wrong"))
+    with pytest.raises(SupplierAuthError):
+        make_client(new_account).get_settings()
+    assert "reconnect" in SupplierAccount.objects.get(pk=new_account.pk).last_error
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_second_login_within_five_minutes_is_not_sent(new_account, make_client):
+    login = responses.post(LOGIN, json=ok(TOKEN))
+    make_client(new_account).connect()
+    with pytest.raises(SupplierRateLimited):
+        make_client(SupplierAccount.objects.get(pk=new_account.pk)).connect()
+    assert login.call_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_refresh_an_expiring_token_only_once(merchant, settings):
+    settings.CJ_API_BASE_URL = BASE
+    account = SupplierAccount.objects.create(
+        merchant=merchant,
+        supplier="cj",
+        api_key="CJ1234567@api@0123456789abcdef0123456789abcdef",
+        access_token="old-access",
+        refresh_token="old-refresh",
+        access_token_expires_at=timezone.now() + timedelta(minutes=5),
+        refresh_token_expires_at=timezone.now() + timedelta(days=90),
+        connected_at=timezone.now(),
+        qps=1000,
+    )
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+    seen_tokens: list[str] = []
+
+    def worker() -> None:
+        from django.db import connection
+
+        try:
+            client = CJSupplier(SupplierAccount.objects.get(pk=account.pk))
+            barrier.wait()
+            client.get_settings()
+            seen_tokens.append(client.account.access_token)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        refresh = mock.post(REFRESH, json=ok(REFRESHED))
+        mock.post(LOGIN, json=ok(TOKEN))
+        mock.get(SETTINGS, json=ok({}))
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert refresh.call_count == 1
+        assert set(seen_tokens) == {REFRESHED["accessToken"]}
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_refreshes_beyond_five_a_minute_are_not_sent(connected_account, make_client):
+    refresh = responses.post(REFRESH, json=ok(REFRESHED))
+    client = make_client(connected_account)
+    for _ in range(5):
+        client.tokens.renew(stale_token=client.account.access_token)
+    with pytest.raises(SupplierRateLimited):
+        client.tokens.renew(stale_token=client.account.access_token)
+    assert refresh.call_count == 5
