@@ -2,6 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the sandbox tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
 from nexusone.suppliers.models import SupplierAccount
 
 
