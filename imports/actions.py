@@ -222,6 +222,7 @@ def start_import(
     tags: Iterable[str] | None = None,
     user: User | None = None,
     extension_session: Any = None,
+    dispatch: bool = True,
 ) -> ImportJob:
     """Create a job: invalid, duplicate and over-limit items are decided now; the rest queue for the task."""
     if source not in ImportSource.values:
@@ -268,7 +269,7 @@ def start_import(
         target=job,
         data={"source": source, "requested": job.requested, "queued": counts.get(ItemStatus.QUEUED, 0)},
     )
-    if counts.get(ItemStatus.QUEUED):
+    if dispatch and counts.get(ItemStatus.QUEUED):
         from .tasks import run_import_job_task
 
         transaction.on_commit(lambda: run_import_job_task.delay(str(job.pk)))
@@ -407,6 +408,7 @@ def run_import_job(job_id: Any, *, supplier: Supplier | None = None, workers: in
         remaining = [item for item in queued if item.status == ItemStatus.QUEUED]
         _fail_items(job, remaining, stop.message)
         job.error = stop.message
+    job.refresh_from_db(fields=list(COUNTER_FOR_STATUS.values()))  # the stored counts are the truth
     _finish(job)
     ImportJob.objects.filter(pk=job.pk).update(
         status=job.status, finished_at=job.finished_at, error=job.error, updated_at=timezone.now()
@@ -533,6 +535,15 @@ def save_batch(job: ImportJob, context: _JobContext, results: list[tuple[ImportI
     now = timezone.now()
     with transaction.atomic():
         merchant = Merchant.objects.select_for_update().only("id", "plan").get(pk=job.merchant_id)
+        # Another runner of the same job (a redelivered task) may have written some items already.
+        still_queued = set(
+            ImportItem.objects.filter(pk__in=[item.pk for item, _ in results], status=ItemStatus.QUEUED).values_list(
+                "pk", flat=True
+            )
+        )
+        results = [(item, fetched) for item, fetched in results if item.pk in still_queued]
+        if not results:
+            return
         pids = [item.pid for item, fetched in results if fetched.product is not None]
         products = Product.objects.for_merchant(merchant)
         existing = dict(products.filter(supplier=job.supplier, external_id__in=pids).values_list("external_id", "id"))
@@ -614,12 +625,10 @@ def _write_item_outcomes(items: list[ImportItem], now) -> None:
 def _fail_items(job: ImportJob, items: list[ImportItem], message: str) -> None:
     if not items:
         return
-    now = timezone.now()
-    for item in items:
-        item.status, item.error, item.updated_at = ItemStatus.FAILED, message, now
-    ImportItem.objects.bulk_update(items, ["status", "error", "updated_at"])
-    ImportJob.objects.filter(pk=job.pk).update(failed=F("failed") + len(items))
-    job.failed += len(items)
+    failed = ImportItem.objects.filter(pk__in=[item.pk for item in items], status=ItemStatus.QUEUED).update(
+        status=ItemStatus.FAILED, error=message, updated_at=timezone.now()
+    )
+    ImportJob.objects.filter(pk=job.pk).update(failed=F("failed") + failed)
 
 
 def _publish(job: ImportJob) -> None:

@@ -221,3 +221,15 @@ def test_preview_marks_invalid_duplicate_and_over_limit_lines(merchant, cj_accou
     preview = actions.preview_import(merchant, f"{LAMP}\n{STAND}\n{MAT}\nbad\n{STAND}")
     assert [row.status for row in preview.rows] == ["duplicate", "new", "plan_limit", "invalid"]
     assert (preview.quota_left, preview.repeats) == (1, 1)
+
+
+def test_the_import_products_command_imports_and_prints_the_outcome(merchant, cj_account, catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_products", "--merchant", str(merchant.pk), LAMP, "junk", "--tags", "cli", stdout=out)
+    assert '"imported": 1' in out.getvalue()
+    assert '"invalid": 1' in out.getvalue()
+    assert Product.objects.get(external_id=LAMP).tags.get().name == "cli"

@@ -104,3 +104,27 @@ def test_concurrent_batches_recheck_the_limit_under_the_lock(store, fake_supplie
     actions.run_import_job(job.pk)
     assert Product.objects.filter(merchant=store).count() == 10
     assert ImportItem.objects.filter(job=job, status=ItemStatus.PLAN_LIMIT).count() == 2
+
+
+def test_two_runners_of_one_job_write_each_item_once(store, fake_supplier, monkeypatch):
+    """A redelivered task running alongside the first never double-counts or re-marks items."""
+    pids = [f"14246081897348{n:05d}" for n in range(3)]
+    for pid in pids:
+        fake_supplier.add_product(pid, variants=1)
+    job = actions.start_import(store, source="ids", inputs=pids, dispatch=False)
+    both_fetched = threading.Barrier(2, timeout=10)
+    original = fake_supplier.get_product
+    runner = threading.local()
+
+    def get_product(pid):
+        product = original(pid)
+        if not getattr(runner, "met", False):  # both runners are fetching before either writes
+            runner.met = True
+            both_fetched.wait()
+        return product
+
+    monkeypatch.setattr(fake_supplier, "get_product", get_product)
+    in_threads(lambda: actions.run_import_job(job.pk), lambda: actions.run_import_job(job.pk))
+    job.refresh_from_db()
+    assert (job.imported, job.duplicates, job.requested) == (3, 0, 3)
+    assert set(ImportItem.objects.filter(job=job).values_list("status", flat=True)) == {ItemStatus.IMPORTED}
