@@ -51,7 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
         except APIException as exc:  # plan required, too many sessions
             form.add_error(None, str(exc.detail))
         else:
-            return _render(request, {"token": token, "new_session": session}, "generated")
+            response = _render(request, {"token": token, "new_session": session}, "generated")
+            if request.htmx:  # the sessions list gains the new row too (out-of-band swap)
+                response.content += _render(request, {"oob": True}, "sessions").content
+            return response
     return _render(request, {"form": form}, "generated", status=200)
 
 

@@ -27,6 +27,8 @@ def test_generating_shows_the_token_once_with_a_copy_button(client, owner, premi
     assert 'id="extension-token"' in html
     assert 'data-copy="#extension-token"' in html
     assert "shown only once" in html
+    assert 'id="sessions" hx-swap-oob="true"' in html
+    assert html.count("Laptop") >= 2
     assert session.name == "Laptop"
     page = client.get(reverse("extension_auth:index")).content.decode()
     assert "Laptop" in page
