@@ -152,6 +152,7 @@ class Delivery:
     message_id: str
     status: int | None
     error: str = ""
+    attempt: int = 1
 
 
 class SandboxState:
@@ -181,6 +182,8 @@ class SandboxState:
             self.subscribed: set[str] = set()
             self.deliveries: list[Delivery] = []
             self.deliver_synchronously = False
+            self.webhook_retries = 0  # CJ retries a failed delivery up to 3 times, 5 minutes apart
+            self.webhook_retry_delay = 300.0
             self.stats = {"calls": 0, "rate_limited": 0, "by_path": {}}
             self._order_seq = 0
             self.rng = random.Random(SEED + 1)  # noqa: S311 - repeatable catalog movements, not a secret
@@ -769,15 +772,21 @@ class SandboxState:
             threading.Thread(target=self._deliver, args=(url, topic, message["messageId"], body), daemon=True).start()
 
     def _deliver(self, url: str, topic: str, message_id: str, body: bytes) -> None:
+        """POST like CJ: answer 200 within 3 s, or the message is retried (up to `webhook_retries` more times)."""
         headers = {"Content-Type": "application/json", "sign": sign(body)}
-        try:
-            response = requests.post(url, data=body, headers=headers, timeout=3)
-            delivery = Delivery(url, topic, message_id, response.status_code)
-        except requests.RequestException as exc:
-            delivery = Delivery(url, topic, message_id, None, type(exc).__name__)
-            logger.info("sandbox webhook to %s failed: %s", url, type(exc).__name__)
-        with self.lock:
-            self.deliveries.append(delivery)
+        for attempt in range(1 + self.webhook_retries):
+            if attempt:
+                time.sleep(self.webhook_retry_delay)
+            try:
+                response = requests.post(url, data=body, headers=headers, timeout=3)
+                delivery = Delivery(url, topic, message_id, response.status_code, attempt=attempt + 1)
+            except requests.RequestException as exc:
+                delivery = Delivery(url, topic, message_id, None, type(exc).__name__, attempt=attempt + 1)
+                logger.info("sandbox webhook to %s failed: %s", url, type(exc).__name__)
+            with self.lock:
+                self.deliveries.append(delivery)
+            if delivery.status == 200:
+                return
 
 
 def sign(body: bytes, open_id: int = OPEN_ID) -> str:
