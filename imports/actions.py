@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory.models import Category, Product, Tag, Variant
+from inventory.pricing import PriceRule, price_for
 from nexusone.accounts.choices import Plan
 from nexusone.accounts.models import Merchant
 from nexusone.accounts.plans import capabilities, cheapest_plan_for_products
@@ -45,7 +46,7 @@ from nexusone.suppliers.registry import get_supplier
 from .choices import ImportSource, ItemStatus, JobStatus
 from .models import ImportItem, ImportJob
 from .parsing import ParsedInput, parse_inputs
-from .pricing import apply_markup, clean_markup, default_markup
+from .pricing import clean_markup, pricing_rule_for
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import User
@@ -348,8 +349,8 @@ class _StopImport(Exception):
         self.message = message
 
 
-def fetch_product(supplier: Supplier, pid: str) -> Fetched:
-    """The product with its variants and their stock (one stock call when the product carried none)."""
+def fetch_product(supplier: Supplier, pid: str, countries: frozenset[str] | None = None) -> Fetched:
+    """The product with its variants and their stock in `countries` (one stock call when the product carried none)."""
     result = Fetched(calls=1)
     try:
         product = supplier.get_product(pid)
@@ -365,7 +366,7 @@ def fetch_product(supplier: Supplier, pid: str) -> Fetched:
         return Fetched(status=ItemStatus.FAILED, error=f"CJ did not answer ({exc}); import it again later.", calls=1)
     result.product = product
     if all(v.stock is not None for v in product.variants):
-        result.stock = {v.variant_id: v.stock.total() for v in product.variants}
+        result.stock = {v.variant_id: v.stock.total(countries) for v in product.variants}
         return result
     result.calls += 1
     try:
@@ -374,7 +375,7 @@ def fetch_product(supplier: Supplier, pid: str) -> Fetched:
         logger.warning("Stock of %s unavailable at import; the next sync fills it", pid, exc_info=True)
         return result  # stock stays unknown (0) until a sync reads it
     result.stock = {
-        v.variant_id: levels[v.variant_id].total() if v.variant_id in levels else 0 for v in product.variants
+        v.variant_id: levels[v.variant_id].total(countries) if v.variant_id in levels else 0 for v in product.variants
     }
     return result
 
@@ -401,7 +402,7 @@ def run_import_job(job_id: Any, *, supplier: Supplier | None = None, workers: in
         with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _InThread() as pool:
             for start in range(0, len(queued), BATCH_SIZE):
                 batch = queued[start : start + BATCH_SIZE]
-                fetched = list(pool.map(lambda item: fetch_product(supplier, item.pid), batch))
+                fetched = list(pool.map(lambda item: fetch_product(supplier, item.pid, context.countries), batch))
                 save_batch(job, context, list(zip(batch, fetched, strict=True)))
                 _publish(job)
     except _StopImport as stop:
@@ -433,9 +434,10 @@ class _InThread:
 
 @dataclass
 class _JobContext:
-    markup: dict[str, str]
+    rule: PriceRule
     category_id: Any
     tag_ids: list[Any]
+    countries: frozenset[str] | None = None
     categories: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -450,7 +452,12 @@ class _JobContext:
             tag_ids = list(
                 Tag.objects.for_merchant(merchant).filter(name__in=job.tag_names).values_list("id", flat=True)
             )
-        return cls(markup=job.markup or default_markup(merchant), category_id=category_id, tag_ids=tag_ids)
+        from inventory.actions import get_inventory_settings
+
+        countries = get_inventory_settings(merchant).countries
+        return cls(
+            rule=pricing_rule_for(merchant, job.markup), category_id=category_id, tag_ids=tag_ids, countries=countries
+        )
 
 
 def _ensure_categories(merchant: Merchant, names: Iterable[str]) -> dict[str, Any]:
@@ -474,7 +481,7 @@ def _build_product(job: ImportJob, context: _JobContext, item: ImportItem, fetch
     source = fetched.product
     assert source is not None
     stock = fetched.stock or {}
-    markup = context.markup
+    rule = context.rule
     category_id = context.category_id or context.categories.get(source.category_name[:200])
     images = [u for u in (source.images or ()) if _url(u)]
     product = Product(
@@ -486,7 +493,7 @@ def _build_product(job: ImportJob, context: _JobContext, item: ImportItem, fetch
         image_url=_url(source.image_url) or (images[0] if images else ""),
         source_url=_url(source.source_url) or _url(item.input),
         cost_price=Decimal(source.cost_price),
-        price=apply_markup(Decimal(source.cost_price), markup),
+        price=price_for(Decimal(source.cost_price), rule),
         currency=source.currency or "USD",
         markup=job.markup,
         stock_quantity=sum(stock.values()),
@@ -517,7 +524,7 @@ def _build_product(job: ImportJob, context: _JobContext, item: ImportItem, fetch
             image_url=_url(v.image_url),
             weight_grams=v.weight_grams,
             cost_price=Decimal(v.cost_price),
-            price=apply_markup(Decimal(v.cost_price), markup),
+            price=price_for(Decimal(v.cost_price), rule),
             stock_quantity=stock.get(v.variant_id, 0),
         )
         for v in source.variants

@@ -1,21 +1,21 @@
-"""Markup arithmetic for imported products: cost → selling price, two decimals, half up."""
+"""Markup for imported products. The arithmetic is inventory's (`inventory.pricing.price_for`): one rule everywhere."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from inventory.pricing import PriceRule, price_for
+
 from .choices import MarkupType
 
-CENT = Decimal("0.01")
-DEFAULT_MARKUP: dict[str, str] = {"type": MarkupType.PERCENT, "value": "40"}
 MAX_MARKUP_VALUE = Decimal("100000")
 
 
 def clean_markup(markup: Any, *, field: str = "markup") -> dict[str, str]:
-    """Validate a markup dict {"type": percent|fixed|multiplier, "value": "40"}; {} or None means the default."""
+    """Validate a markup {"type": percent|fixed|multiplier, "value": "40"}; {} or None means the store default."""
     if markup in (None, {}, ""):
         return {}
     if not isinstance(markup, dict):
@@ -32,30 +32,18 @@ def clean_markup(markup: Any, *, field: str = "markup") -> dict[str, str]:
         raise ValidationError({field: "Markup value must be a number."}) from None
     if not value.is_finite() or value < 0 or value > MAX_MARKUP_VALUE:
         raise ValidationError({field: f"Markup value must be between 0 and {MAX_MARKUP_VALUE}."})
-    if kind == MarkupType.MULTIPLIER and value == 0:
-        raise ValidationError({field: "A multiplier must be above 0."})
+    if kind == MarkupType.MULTIPLIER and value < 1:
+        raise ValidationError({field: "A multiplier below 1 would sell under cost."})
     return {"type": kind, "value": str(value)}
 
 
-def apply_markup(cost: Decimal, markup: dict[str, str]) -> Decimal:
-    """The selling price for `cost` under `markup`, rounded to cents half up."""
-    cost = Decimal(cost)
-    value = Decimal(str(markup["value"]))
-    kind = markup["type"]
-    if kind == MarkupType.PERCENT:
-        price = cost * (Decimal(100) + value) / Decimal(100)
-    elif kind == MarkupType.FIXED:
-        price = cost + value
-    elif kind == MarkupType.MULTIPLIER:
-        price = cost * value
-    else:
-        raise ValueError(f"Unknown markup type {kind!r}")
-    return price.quantize(CENT, rounding=ROUND_HALF_UP)
+def apply_markup(cost: Decimal, markup: dict[str, str], base: PriceRule | None = None) -> Decimal:
+    """The selling price for `cost`: `base` (the store's pricing rule) with `markup` in place of its markup."""
+    return price_for(cost, (base or PriceRule()).with_markup(markup))
 
 
-def default_markup(merchant: Any) -> dict[str, str]:
-    """The merchant's default markup, else 40 percent."""
-    configured = getattr(merchant, "default_markup", None)
-    if isinstance(configured, dict) and configured:
-        return clean_markup(configured)
-    return dict(DEFAULT_MARKUP)
+def pricing_rule_for(merchant: Any, markup: dict[str, str] | None) -> PriceRule:
+    """The store's default pricing rule (rounding, minimum profit) with the import's markup, if it has one."""
+    from inventory.actions import default_rule, get_inventory_settings
+
+    return default_rule(get_inventory_settings(merchant)).with_markup(markup or None)

@@ -50,6 +50,21 @@ def test_stock_is_read_once_per_product_and_summed_over_variants(merchant, cj_ac
     assert product.last_sync_at is not None
 
 
+def test_imported_stock_counts_only_the_warehouses_the_store_ships_from(merchant, cj_account, fake_supplier):
+    from inventory.actions import get_inventory_settings
+    from nexusone.suppliers.base import StockLevel, WarehouseStock
+
+    fake_supplier.add_product(MAT, variants=1)
+    vid = f"{MAT}-V1"
+    levels = {vid: StockLevel(vid, (WarehouseStock("CN", 30), WarehouseStock("US", 5)))}
+    fake_supplier.get_product_stock = lambda pid: levels
+    settings = get_inventory_settings(merchant)
+    settings.ship_from_countries = ["US"]
+    settings.save()
+    run(merchant, [MAT])
+    assert Product.objects.get(external_id=MAT).stock_quantity == 5
+
+
 def test_without_a_markup_the_store_default_applies_and_the_supplier_category_is_used(merchant, cj_account, catalog):
     run(merchant, [MAT])
     product = Product.objects.get(external_id=MAT)

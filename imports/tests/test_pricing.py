@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from imports.pricing import apply_markup, clean_markup, default_markup
+from imports.pricing import apply_markup, clean_markup, pricing_rule_for
+from inventory.actions import get_inventory_settings
+from inventory.pricing import PriceRule
 from tests.factories import MerchantFactory
 
 
@@ -39,6 +41,7 @@ def test_prices_are_decimals_with_two_places():
         {"type": "percent", "value": "-5"},
         {"type": "percent", "value": "abc"},
         {"type": "multiplier", "value": "0"},
+        {"type": "multiplier", "value": "0.5"},
         {"type": "fixed", "value": "1", "extra": "x"},
         "40%",
     ],
@@ -49,6 +52,21 @@ def test_bad_markups_are_refused_naming_the_markup_field(markup):
     assert "markup" in error.value.error_dict
 
 
-def test_no_markup_means_the_stores_default_of_forty_percent(db):
+def test_no_markup_means_the_stores_default_pricing_rule(db):
+    merchant = MerchantFactory()
     assert clean_markup(None) == {}
-    assert default_markup(MerchantFactory()) == {"type": "percent", "value": "40"}
+    assert apply_markup(Decimal("10"), {}, pricing_rule_for(merchant, {})) == Decimal("14.00")
+    rule = get_inventory_settings(merchant).default_pricing_rule
+    rule.markup_type, rule.markup_value = "fixed", Decimal("2")
+    rule.save()
+    assert apply_markup(Decimal("10"), {}, pricing_rule_for(merchant, None)) == Decimal("12.00")
+
+
+def test_an_import_markup_replaces_the_store_markup_but_keeps_its_rounding(db):
+    merchant = MerchantFactory()
+    rule = get_inventory_settings(merchant).default_pricing_rule
+    rule.round_to_99 = True
+    rule.save()
+    base = pricing_rule_for(merchant, {"type": "percent", "value": "50"})
+    assert apply_markup(Decimal("4.00"), {}, base) == Decimal("6.99")
+    assert apply_markup(Decimal("4.00"), {"type": "fixed", "value": "1"}, PriceRule()) == Decimal("5.00")
