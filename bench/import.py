@@ -145,11 +145,11 @@ def bench_sandbox(args) -> None:
         wait_until_up(sandbox_url)
         setup_django(database_url, base_url)
         from django.core.cache import cache
+
+        from nexusone.accounts.actions import create_merchant
         from nexusone.suppliers.cj.client import CJSupplier
         from nexusone.suppliers.cj.sandbox.catalog import build_catalog
         from nexusone.suppliers.cj.tokens import cj_account_key
-
-        from nexusone.accounts.actions import create_merchant
         from nexusone.suppliers.models import SupplierAccount
 
         merchant = create_merchant(

@@ -33,6 +33,7 @@ class GenerateTokenView(APIView):
     """Create an extension session; the token is in this answer only. Premium plan only."""
 
     permission_classes = [MemberOnly]
+    serializer_class = GenerateTokenSerializer
 
     def post(self, request: Request) -> Response:
         serializer = GenerateTokenSerializer(data=request.data)
