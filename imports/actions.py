@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -380,8 +379,10 @@ def fetch_product(supplier: Supplier, pid: str, countries: frozenset[str] | None
     return result
 
 
-def run_import_job(job_id: Any, *, supplier: Supplier | None = None, workers: int | None = None) -> ImportJob:
-    """Fetch the queued items of a job in batches and create their products. Idempotent: finished jobs stay."""
+def run_import_job(job_id: Any, *, supplier: Supplier | None = None) -> ImportJob:
+    """Fetch the queued items of a job in batches and create their products. Idempotent: finished jobs stay.
+
+    Calls go one after another: the CJ client's shared rate limiter paces them at the account's QPS."""
     job = ImportJob.objects.select_related("merchant").get(pk=job_id)
     if job.is_finished:
         return job
@@ -398,17 +399,19 @@ def run_import_job(job_id: Any, *, supplier: Supplier | None = None, workers: in
                 raise _StopImport(NOT_CONNECTED_MESSAGE)
             supplier = get_supplier(account)
         context = _JobContext.build(job)
-        workers = workers or getattr(settings, "IMPORT_FETCH_WORKERS", 1)
-        with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _InThread() as pool:
-            for start in range(0, len(queued), BATCH_SIZE):
-                batch = queued[start : start + BATCH_SIZE]
-                fetched = list(pool.map(lambda item: fetch_product(supplier, item.pid, context.countries), batch))
-                save_batch(job, context, list(zip(batch, fetched, strict=True)))
-                _publish(job)
+        for start in range(0, len(queued), BATCH_SIZE):
+            batch = queued[start : start + BATCH_SIZE]
+            fetched = [fetch_product(supplier, item.pid, context.countries) for item in batch]
+            save_batch(job, context, list(zip(batch, fetched, strict=True)))
+            _publish(job)
     except _StopImport as stop:
-        remaining = [item for item in queued if item.status == ItemStatus.QUEUED]
-        _fail_items(job, remaining, stop.message)
+        _fail_items(job, queued, stop.message)
         job.error = stop.message
+    except Exception:
+        # Never leave a job running (its queued items would hold plan quota): fail what is left, then report.
+        logger.exception("Import job %s stopped on an unexpected error", job.pk)
+        job.error = "The import stopped on an unexpected error; import the failed items again."
+        _fail_items(job, queued, job.error)
     job.refresh_from_db(fields=list(COUNTER_FOR_STATUS.values()))  # the stored counts are the truth
     _finish(job)
     ImportJob.objects.filter(pk=job.pk).update(
@@ -417,19 +420,6 @@ def run_import_job(job_id: Any, *, supplier: Supplier | None = None, workers: in
     _publish(job)
     _notify_finished(job)
     return job
-
-
-class _InThread:
-    """A one-worker "pool" that calls in the current thread (no extra DB connection per thread)."""
-
-    def __enter__(self) -> _InThread:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def map(self, fn, iterable):
-        return map(fn, iterable)
 
 
 @dataclass

@@ -248,3 +248,17 @@ def test_the_import_products_command_imports_and_prints_the_outcome(merchant, cj
     assert '"imported": 1' in out.getvalue()
     assert '"invalid": 1' in out.getvalue()
     assert Product.objects.get(external_id=LAMP).tags.get().name == "cli"
+
+
+def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
+    merchant, cj_account, catalog, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(actions, "save_batch", broken)
+    job = run(merchant, [LAMP, STAND])
+    assert job.status == JobStatus.FAILED
+    assert job.failed == 2
+    assert "unexpected error" in job.error
+    assert actions.import_quota_left(merchant) == 100
