@@ -153,3 +153,11 @@ def test_a_finished_import_puts_the_product_in_the_catalog(owner_client, merchan
     job = actions.start_import(merchant, source="ids", inputs=[STAND])
     actions.run_import_job(job.pk)
     assert Product.objects.for_merchant(merchant).filter(external_id=STAND).exists()
+
+
+def test_history_search_finds_jobs_by_product_id(owner_client, merchant, cj_account, catalog):
+    lamp_job = actions.start_import(merchant, source="ids", inputs=[LAMP])
+    mat_job = actions.start_import(merchant, source="ids", inputs=[MAT])
+    partial = owner_client.get(reverse("imports:history"), {"search": LAMP[:8].lower()}, headers=HX).content.decode()
+    assert str(lamp_job.pk) in partial
+    assert str(mat_job.pk) not in partial
