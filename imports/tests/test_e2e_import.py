@@ -63,3 +63,6 @@ def test_import_by_url_shows_progress_to_the_end_and_the_product_lands_in_the_ca
     expect(page.locator("#job-items")).to_contain_text(name)
     expect(page.locator("#job-items")).to_contain_text("Imported")
     assert Product.objects.filter(merchant=merchant, external_id=pid, name=name).exists()
+
+    page.goto(f"{live_server.url}/inventory/")
+    expect(page.locator("main")).to_contain_text(name)
