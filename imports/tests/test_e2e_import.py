@@ -38,6 +38,8 @@ def background_tasks(monkeypatch):
 def test_import_by_url_shows_progress_to_the_end_and_the_product_lands_in_the_catalog(
     page, live_server, owner, merchant, cj_sandbox, cj_sandbox_account, background_tasks
 ):
+    # The live-update stream never ends under live_server; the job page polls its partial without it.
+    page.route("**/events/stream**", lambda route: route.abort())
     page.goto(cj_sandbox.url + "/")
     link = page.locator("a[href*='-p-']").first
     product_url = link.evaluate("a => a.href")
