@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from extension_auth.authentication import WITH_EXTENSION_TOKENS
+from extension_auth.permissions import ExtensionScope
 from nexusone.core.api import MerchantScopedMixin
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.permissions import IsMerchantMember
@@ -30,25 +31,8 @@ from .serializers import (
     raise_api_error,
 )
 
-
-class ExtensionMayRead(BasePermission):
-    """Extension tokens may read products (with `products:read`) and nothing else here."""
-
-    message = "Extension tokens may only read products."
-
-    def has_permission(self, request: Request, view) -> bool:
-        auth = getattr(request, "auth", None)
-        if not getattr(auth, "is_extension_session", False):
-            return True
-        permissions = getattr(auth, "permissions", None) or []
-        return (
-            request.method in SAFE_METHODS
-            and getattr(view, "extension_readable", False)
-            and ("products:read" in permissions or not permissions)
-        )
-
-
-PERMISSIONS = [IsMerchantMember, ExtensionMayRead]
+# Extension tokens reach only the views that name an `extension_scope`.
+PERMISSIONS = [IsMerchantMember, ExtensionScope]
 
 
 class ProductPagination(CursorPagination):
@@ -69,7 +53,8 @@ class ProductList(MerchantScopedMixin, generics.ListAPIView):
     permission_classes = PERMISSIONS
     pagination_class = ProductPagination
     filterset_class = ProductFilter
-    extension_readable = True
+    authentication_classes = WITH_EXTENSION_TOKENS
+    extension_scope = {"GET": "products:read", "HEAD": "products:read"}
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "default_threshold": self.default_threshold}
@@ -96,7 +81,8 @@ class ProductDetail(MerchantScopedMixin, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ProductSerializer
     permission_classes = PERMISSIONS
     http_method_names = ["get", "patch", "delete", "head", "options"]
-    extension_readable = True
+    authentication_classes = WITH_EXTENSION_TOKENS
+    extension_scope = {"GET": "products:read", "HEAD": "products:read"}
 
     def get_serializer_context(self) -> dict:
         threshold = actions.get_inventory_settings(self.merchant).low_stock_threshold
