@@ -1,10 +1,265 @@
+"""The order center: pipeline, searchable table, order page with actions, manual entry, settings."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException
+
+from nexusone.core.forms import apply_validation_error
+
+from . import actions
+from .choices import OrderSource, OrderStatus, SubmissionState
+from .filters import OrderFilter
+from .forms import FulfillmentSettingsForm, OrderEntryForm, RefundForm
+from .models import Order, Shipment
+
+PAGE_SIZE = 25
+LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
+
+
+def _merchant(request: HttpRequest):
+    if request.merchant is None:
+        raise PermissionDenied("This account is not a member of any merchant.")
+    return request.merchant
+
+
+def _require_write(request: HttpRequest) -> None:
+    if request.membership is None or not request.membership.can_write:
+        raise PermissionDenied("Viewers cannot change orders.")
+
+
+def _encode_cursor(order: Order) -> str:
+    return base64.urlsafe_b64encode(f"{order.created_at.isoformat()}|{order.pk}".encode()).decode()
+
+
+def _apply_cursor(queryset, cursor: str):
+    try:
+        created, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        created_at = datetime.fromisoformat(created)
+    except (ValueError, UnicodeDecodeError):
+        return queryset
+    return queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+
+
+def _render(request: HttpRequest, template: str, partial: str | None, context: dict, **kwargs) -> HttpResponse:
+    name = f"{template}#{partial}" if request.htmx and partial else template
+    response = render(request, name, context, **kwargs)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/placeholder.html", {"title": "orders".replace("_", " ").title(), "message": "Nothing here yet."}
+    merchant = _merchant(request)
+    base = Order.objects.for_merchant(merchant).prefetch_related(
+        Prefetch("shipments", queryset=Shipment.objects.order_by("created_at"))
     )
+    order_filter = OrderFilter(request.GET or None, queryset=base)
+    queryset = order_filter.qs if order_filter.is_bound and order_filter.is_valid() else base
+    ordering = request.GET.get("sort", "-created_at")
+    if ordering == "created_at":
+        page = list(queryset.order_by("created_at", "pk")[:PAGE_SIZE])
+        next_cursor = ""
+    else:
+        cursor = request.GET.get("cursor", "")
+        page = list(_apply_cursor(queryset, cursor).order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
+        next_cursor = _encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else ""
+        page = page[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    counts = actions.order_summary_counts(merchant)
+    context = {
+        "filter": order_filter,
+        "orders": page,
+        "next_cursor": next_cursor,
+        "query": query.urlencode(),
+        "pipeline": [(s, label, counts[s]) for s, label in OrderStatus.choices],
+        "total": sum(counts.values()),
+        "live": counts[OrderStatus.PENDING] > 0,
+        "statuses": OrderStatus.choices,
+        "selected_statuses": request.GET.getlist("status"),
+    }
+    return _render(request, "orders/index.html", "orders", context)
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    merchant = _merchant(request)
+    _require_write(request)
+    form = OrderEntryForm(request.POST or None, merchant=merchant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        order_input = actions.OrderInput(
+            reference=data["reference"],
+            customer_name=data["customer_name"],
+            customer_email=data["customer_email"],
+            customer_phone=data["customer_phone"],
+            shipping_address={
+                "name": data["customer_name"],
+                "line1": data["line1"],
+                "line2": data["line2"],
+                "city": data["city"],
+                "province": data["province"],
+                "postal_code": data["postal_code"],
+                "country_code": data["country_code"],
+                "phone": data["customer_phone"],
+            },
+            items=[actions.LineInput(product, quantity, variant) for product, variant, quantity in form.items()],
+            shipping_method=data["shipping_method"],
+        )
+        try:
+            order, created = actions.create_order(merchant, order_input, by=request.user, source=OrderSource.MANUAL)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except actions.InsufficientStock as exc:
+            for shortage in exc.shortages:
+                row = shortage["index"]
+                form.add_error(f"quantity_{row}" if f"quantity_{row}" in form.fields else None, _shortage(shortage))
+        except APIException as exc:
+            form.add_error(None, str(exc.detail))
+        else:
+            if created:
+                messages.success(request, f"Order {order.reference} created; sending it to CJ.")
+            else:
+                messages.info(request, f"Order {order.reference} already exists; here it is.")
+            return redirect("orders:detail", order.pk)
+    return render(request, "orders/new.html", {"form": form})
+
+
+def _shortage(shortage: dict) -> str:
+    requested, available = shortage["requested"], shortage["available"]
+    return f"Not enough stock for {shortage['name']}: {requested} requested, {available} available."
+
+
+@login_required
+def detail(request: HttpRequest, order_id: str) -> HttpResponse:
+    merchant = _merchant(request)
+    order = get_object_or_404(
+        Order.objects.for_merchant(merchant)
+        .select_related("submission", "merchant")
+        .prefetch_related(
+            "lines",
+            "status_events",
+            "logs",
+            "commission_entries",
+            Prefetch("shipments", queryset=Shipment.objects.order_by("created_at").prefetch_related("events")),
+        ),
+        pk=order_id,
+    )
+    submission = getattr(order, "submission", None)
+    in_flight = order.status == OrderStatus.PENDING or (
+        submission is not None and submission.state in (SubmissionState.SENDING, SubmissionState.UNKNOWN)
+    )
+    context = {
+        "order": order,
+        "submission": submission,
+        "in_flight": in_flight,
+        "refund_form": RefundForm(initial={"amount": order.total_amount - order.refunded_amount}),
+        "can_write": request.membership is not None and request.membership.can_write,
+        "can_cancel": order.status in actions.CANCELLABLE,
+        "can_refund": order.status in actions.REFUNDABLE and order.refunded_amount < order.total_amount,
+        "can_retry": order.status == OrderStatus.FAILED
+        or (
+            order.status == OrderStatus.PENDING
+            and submission is not None
+            and submission.state != SubmissionState.SENDING
+        ),
+        "can_refresh": bool(order.external_order_id),
+        "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
+        "commission_net": sum((e.client_share for e in order.commission_entries.all()), actions.ZERO),
+    }
+    return _render(request, "orders/detail.html", "live", context)
+
+
+def _sandbox_can_advance(order: Order) -> bool:
+    movable = (OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
+    return bool(order.external_order_id and order.status in movable and actions.sandbox_control_url())
+
+
+@login_required
+@require_POST
+def order_action(request: HttpRequest, order_id: str, action: str) -> HttpResponse:
+    merchant = _merchant(request)
+    _require_write(request)
+    order = get_object_or_404(Order.objects.for_merchant(merchant), pk=order_id)
+    try:
+        if action == "cancel":
+            order = actions.cancel_order(order, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, f"Order {order.reference} cancelled. {order.cancellation_note}".strip())
+        elif action == "refund":
+            form = RefundForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+                return redirect("orders:detail", order.pk)
+            order = actions.refund_order(
+                order, form.cleaned_data.get("amount"), by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+            messages.success(request, f"Refund recorded; {order.refunded_amount} {order.currency} refunded in total.")
+        elif action == "retry":
+            actions.retry_order(order, by=request.user)
+            messages.success(request, f"Order {order.reference} is being sent to CJ again.")
+        elif action == "refresh":
+            order = actions.refresh_tracking(order)
+            messages.success(request, "Tracking refreshed from CJ.")
+        elif action == "sandbox":
+            order = actions.advance_in_sandbox(order, request.POST.get("to", ""))
+            messages.success(request, f"The CJ sandbox moved order {order.reference} on; it is {order.status} now.")
+        else:
+            raise Http404("Unknown action")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except APIException as exc:
+        messages.error(request, _flatten(exc.detail))
+    return redirect("orders:detail", order.pk)
+
+
+def _flatten(detail) -> str:
+    if isinstance(detail, dict):
+        return " ".join(_flatten(v) for v in detail.values())
+    if isinstance(detail, list):
+        return " ".join(_flatten(v) for v in detail)
+    return str(detail)
+
+
+@login_required
+def fulfillment_settings(request: HttpRequest) -> HttpResponse:
+    merchant = _merchant(request)
+    current = actions.get_fulfillment_settings(merchant)
+    form = FulfillmentSettingsForm(
+        request.POST or None,
+        initial={"pay_from_balance": current.pay_from_balance, "from_country_code": current.from_country_code},
+    )
+    if request.method == "POST" and request.POST.get("register_webhooks"):
+        _require_write(request)
+        try:
+            url = actions.register_webhooks(merchant, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except APIException as exc:
+            messages.error(request, _flatten(exc.detail))
+        else:
+            messages.success(request, f"CJ now sends order, logistics, product and stock messages to {url}.")
+        return redirect("orders:settings")
+    if request.method == "POST":
+        _require_write(request)
+        if form.is_valid():
+            try:
+                actions.update_fulfillment_settings(merchant, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            except APIException as exc:
+                form.add_error("pay_from_balance", str(exc.detail))
+            else:
+                messages.success(request, "Fulfillment settings saved.")
+                return redirect("orders:settings")
+    context = {"form": form, "settings_row": current, "webhook_url": actions.webhook_url()}
+    return render(request, "orders/settings.html", context)

@@ -22,12 +22,15 @@ from nexusone.suppliers.base import (
     ProductSummary,
     ShippingQuote,
     StockLevel,
+    SupplierCircuitOpen,
     SupplierNotFound,
     SupplierOrder,
+    SupplierOutcomeUnknown,
     SupplierProduct,
     SupplierRejected,
     SupplierUnavailable,
     SupplierVariant,
+    TrackingEvent,
     TrackingInfo,
     WarehouseStock,
     WebhookEvent,
@@ -46,6 +49,11 @@ class FakeSupplier:
     warehouses: dict[str, dict[str, int]] = field(default_factory=dict)  # vid -> {country: qty}, beats `stock`
     calls: list[tuple[str, object]] = field(default_factory=list)
     webhook_key: str = "284517903"
+    # Order-flow faults: "unknown" records the order then raises SupplierOutcomeUnknown (a timeout after
+    # sending); "unknown_unsent" raises it without recording; "circuit_open" fails fast; "rejected" refuses.
+    create_fault: str = ""
+    order_status: str = "CREATED"  # status of newly created orders (UNSHIPPED: paid from balance)
+    cancel_allowed: bool = True
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # --- test helpers -------------------------------------------------------------
@@ -140,16 +148,33 @@ class FakeSupplier:
 
     def create_order(self, order: OrderRequest) -> SupplierOrder:
         self.calls.append(("create_order", order.reference))
+        if self.create_fault == "circuit_open":
+            raise SupplierCircuitOpen("circuit open for cj")
+        if self.create_fault == "unknown_unsent":
+            raise SupplierOutcomeUnknown("read timed out")
+        if self.create_fault == "rejected":
+            raise SupplierRejected("Logistic is invalid", code=1605001)
         if order.reference in self.orders:
             raise SupplierRejected("order already exists", code=1603003)
         created = SupplierOrder(
             order_id=f"26100109301200{next(self._ids):04d}",
             reference=order.reference,
-            status="CREATED",
+            status="UNSHIPPED" if order.pay_from_balance else self.order_status,
             logistic_name=order.shipping_method,
         )
         self.orders[order.reference] = created
+        if self.create_fault == "unknown":
+            raise SupplierOutcomeUnknown("read timed out after sending")
         return created
+
+    def set_order_status(self, reference: str, status: str, tracking_number: str = "") -> SupplierOrder:
+        order = self.orders[reference]
+        numbers = (tracking_number,) if tracking_number else order.tracking_numbers
+        self.orders[reference] = replace(order, status=status, tracking_numbers=numbers)
+        return self.orders[reference]
+
+    def create_calls(self, reference: str | None = None) -> int:
+        return sum(1 for name, arg in self.calls if name == "create_order" and reference in (None, arg))
 
     def find_order(self, reference: str) -> SupplierOrder | None:
         self.calls.append(("find_order", reference))
@@ -165,7 +190,7 @@ class FakeSupplier:
     def cancel_order(self, order_id: str) -> bool:
         self.calls.append(("cancel_order", order_id))
         order = self.get_order(order_id)
-        if order.status not in ("CREATED", "IN_CART", "UNPAID"):
+        if not self.cancel_allowed or order.status not in ("CREATED", "IN_CART", "UNPAID"):
             return False
         self.orders[order.reference] = replace(order, status="CANCELLED")
         return True
@@ -178,12 +203,58 @@ class FakeSupplier:
         return hmac.compare_digest(self.sign(raw_body), headers.get("sign", ""))
 
     def parse_webhook(self, raw_body: bytes) -> WebhookEvent:
+        """CJ's message shapes (CJ_API.md §10.4) normalised as the real client does."""
         message = json.loads(raw_body)
+        topic = message["type"].lower()
+        params = message.get("params") or {}
+        extra: dict = {}
+        if topic == "order":
+            tracking = None
+            if params.get("trackNumber"):
+                tracking = TrackingInfo(
+                    tracking_number=params["trackNumber"],
+                    carrier=params.get("logisticName") or "",
+                    tracking_url=params.get("trackingUrl") or "",
+                    delivered=(params.get("orderStatus") or "").upper() == "DELIVERED",
+                )
+            extra = {
+                "order_reference": params.get("orderNumber") or params.get("orderNum") or "",
+                "order_id": str(params.get("cjOrderId") or ""),
+                "order_status": params.get("orderStatus") or "",
+                "tracking": tracking,
+            }
+        elif topic in ("logistic", "logistics"):
+            raw_events = params.get("logisticsTrackEvents") or "[]"
+            events = tuple(
+                TrackingEvent(
+                    occurred_at=datetime.strptime(e["eventTime"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC),
+                    status=str(e.get("statusDesc") or e.get("status") or ""),
+                    description=e.get("activity") or "",
+                    location=e.get("location") or "",
+                )
+                for e in (json.loads(raw_events) if isinstance(raw_events, str) else raw_events)
+            )
+            numbers = params.get("storeOrderNumbers") or []
+            extra = {
+                "order_reference": numbers[0] if numbers else "",
+                "order_id": str(params.get("orderId") or ""),
+                "tracking": TrackingInfo(
+                    tracking_number=params.get("trackingNumber") or "",
+                    carrier=params.get("trackingProvider") or params.get("logisticName") or "",
+                    tracking_url=params.get("trackingUrl") or "",
+                    status=str(params.get("trackingStatus", "")),
+                    delivered=params.get("trackingStatus") == 12,
+                    events=events,
+                ),
+            }
+        elif topic == "product":
+            extra = {"product_id": params.get("pid") or ""}
         return WebhookEvent(
             message_id=message["messageId"],
-            topic=message["type"].lower(),
+            topic=topic,
             action=message.get("messageType", ""),
-            payload=message.get("params", {}),
+            payload=params,
+            **extra,
         )
 
 

@@ -1,0 +1,54 @@
+"""Shared set-up for benchmark scripts: Django on a throwaway PostgreSQL database, the FakeSupplier as CJ."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexusone.settings")
+os.environ.setdefault("NEXUSONE_TESTING", "true")  # fixed keys, plain HTTP
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def start() -> str:
+    """Configure Django and create a fresh test database; returns its name."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Benchmarks need PostgreSQL: set DATABASE_URL (make bench does).")
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # 409s are expected here
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    return connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+
+
+def finish(old_name: str) -> None:
+    from django.db import connection, connections
+
+    connections.close_all()
+    connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def install_fake_supplier():
+    from nexusone.suppliers import registry
+    from tests.fakes import FakeSupplier
+
+    fake = FakeSupplier()
+    registry.register("cj", lambda account: fake)
+    return fake
+
+
+def merchant_with_owner(plan: str = "pro"):
+    from nexusone.accounts.actions import create_merchant
+
+    setup = create_merchant(name="Bench Store", email="bench@example.com", password="bench-pass-1", plan=plan)
+    return setup.merchant, setup.user

@@ -1,0 +1,122 @@
+"""Orders under load: 300 concurrent creates against a variant with 100 units.
+
+Prints: how many were created and refused, units oversold (must be 0), and create requests per
+second through the API next to a bare conditional-UPDATE loop measured in the same run.
+Run with `make bench` (PostgreSQL); it uses a throwaway database.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from _setup import finish, install_fake_supplier, merchant_with_owner, start
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
+UNITS = int(os.environ.get("BENCH_UNITS", "100"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def main() -> None:
+    old_name = start()
+    try:
+        run()
+    finally:
+        finish(old_name)
+
+
+def run() -> None:
+    from unittest import mock
+
+    from django.db import connection
+    from django.db.models import F
+    from rest_framework.test import APIClient
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from inventory.models import Product, Variant
+    from nexusone.suppliers.models import SupplierAccount
+    from orders.models import Order
+
+    install_fake_supplier()
+    merchant, owner = merchant_with_owner()
+    SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="k", open_id="284517903")
+    product = Product.objects.create(merchant=merchant, external_id="P1", name="Bench Box", price="10.00")
+    variant = Variant.objects.create(
+        merchant=merchant, product=product, external_id="V1", sku="V1", price="10.00", stock_quantity=UNITS
+    )
+    bare = Variant.objects.create(
+        merchant=merchant, product=product, external_id="V2", sku="V2", price="10.00", stock_quantity=UNITS
+    )
+    token = str(RefreshToken.for_user(owner).access_token)
+    body = {
+        "action": "create",
+        "customer": {"name": "Load Test", "email": "load@example.com"},
+        "shipping_address": {"line1": "1 Main St", "city": "Springfield", "country_code": "US"},
+        "items": [{"product_id": str(product.pk), "variant_id": str(variant.pk), "quantity": 1}],
+    }
+
+    def create(i: int) -> int:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        try:
+            return client.post("/api/order-fulfillment", {**body, "reference": f"#B{i}"}, format="json").status_code
+        finally:
+            connection.close()
+
+    def conditional_update(_: int) -> int:
+        try:
+            return Variant.objects.filter(pk=bare.pk, stock_quantity__gte=F("reserved_quantity") + 1).update(
+                reserved_quantity=F("reserved_quantity") + 1
+            )
+        finally:
+            connection.close()
+
+    # Submissions to CJ run in workers after commit; here we measure taking the order.
+    api_rates, bare_rates, worst_oversold, outcomes = [], [], 0, []
+    with (
+        mock.patch("orders.tasks.submit_order_task.delay"),
+        mock.patch("orders.tasks.email_customer_task.delay"),
+        mock.patch("orders.actions.publish_event"),
+    ):
+        for round_number in range(ROUNDS):
+            Order.objects.all().delete()
+            Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
+            with ThreadPoolExecutor(WORKERS) as pool:
+                started = time.perf_counter()
+                statuses = list(pool.map(lambda i, r=round_number: create(r * REQUESTS + i), range(REQUESTS)))
+                api_rates.append(REQUESTS / (time.perf_counter() - started))
+            with ThreadPoolExecutor(WORKERS) as pool:
+                started = time.perf_counter()
+                updated = list(pool.map(conditional_update, range(REQUESTS)))
+                bare_rates.append(REQUESTS / (time.perf_counter() - started))
+            variant.refresh_from_db()
+            oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
+                Order.objects.count() - UNITS, 0
+            )
+            worst_oversold = max(worst_oversold, oversold)
+            outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, sum(updated)))
+
+    api_rate, bare_rate = statistics.median(api_rates), statistics.median(bare_rates)
+    print(
+        f"requests: {REQUESTS} concurrent creates ({WORKERS} threads) for a variant with {UNITS} units, {ROUNDS} rounds"
+    )
+    for number, (created, refused, reserved, bare_ok) in enumerate(outcomes, 1):
+        print(
+            f"round {number}: created {created}, refused 409 insufficient_stock {refused}, "
+            f"reserved {reserved} of {UNITS}; bare updates that succeeded {bare_ok}"
+        )
+    print(f"oversold: {worst_oversold}")
+    api_rounds = ", ".join(f"{r:.0f}" for r in api_rates)
+    bare_rounds = ", ".join(f"{r:.0f}" for r in bare_rates)
+    print(f"API create: median {api_rate:.0f} requests/s  (rounds: {api_rounds})")
+    print(f"bare conditional UPDATE: median {bare_rate:.0f} updates/s  (rounds: {bare_rounds})")
+    print(f"ratio: {api_rate / bare_rate:.2f}x (goal >= 0.3x)")
+    if worst_oversold:
+        raise SystemExit("OVERSOLD")
+
+
+if __name__ == "__main__":
+    main()

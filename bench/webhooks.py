@@ -1,0 +1,152 @@
+"""CJ webhooks under load: 5,000 signed messages, 20% of them replays, through POST /api/webhooks/cj.
+
+Prints messages per second through the receiver (verify, store once, queue) and through processing,
+and checks that every distinct message was applied exactly once. Uses a throwaway database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from _setup import finish, install_fake_supplier, merchant_with_owner, start
+
+MESSAGES = int(os.environ.get("BENCH_MESSAGES", "5000"))
+DUPLICATE_SHARE = 0.20
+ORDERS = 100
+WORKERS = int(os.environ.get("BENCH_WORKERS", "8"))
+CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+
+
+def main() -> None:
+    old_name = start()
+    try:
+        run()
+    finally:
+        finish(old_name)
+
+
+def _messages(references: list[str]) -> list[dict]:
+    unique = int(MESSAGES * (1 - DUPLICATE_SHARE))
+    base = datetime(2026, 10, 1, tzinfo=UTC)
+    messages = []
+    for i in range(unique):
+        event_time = (base + timedelta(minutes=i)).strftime("%Y-%m-%d %H:%M:%S")
+        reference = references[i % len(references)]
+        event = {
+            "status": 5,
+            "statusDesc": "In transit",
+            "activity": f"Scan {i}",
+            "location": "Hub",
+            "eventTime": event_time,
+        }
+        messages.append(
+            {
+                "messageId": f"bench-{i:06d}",
+                "type": "LOGISTIC",
+                "messageType": "UPDATE",
+                "openId": 284517903,
+                "params": {
+                    "orderId": "",
+                    "storeOrderNumbers": [reference],
+                    "logisticName": "USPS+",
+                    "trackingNumber": f"TRK{reference[1:]}",
+                    "trackingProvider": "USPS",
+                    "trackingStatus": 5,
+                    "logisticsTrackEvents": json.dumps([event]),
+                },
+            }
+        )
+    rng = random.Random(7)
+    stream = messages + [rng.choice(messages) for _ in range(MESSAGES - unique)]
+    rng.shuffle(stream)
+    return stream
+
+
+def run() -> None:
+    from django.db import connection
+    from django.test import Client
+
+    from nexusone.celery import app
+    from nexusone.suppliers.models import SupplierAccount
+    from orders import actions
+    from orders.models import Order, TrackingEvent, WebhookMessage
+
+    fake = install_fake_supplier()
+    merchant, _ = merchant_with_owner()
+    SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="k", open_id=fake.webhook_key)
+    references = []
+    for i in range(ORDERS):
+        order = Order.objects.create(
+            merchant=merchant,
+            reference=f"#{i:04d}",
+            customer_name="Bench",
+            customer_email="bench@example.com",
+            status="confirmed",
+            external_order_id=f"CJ{i:04d}",
+        )
+        references.append(order.reference)
+
+    bodies = []
+    for message in _messages(references):
+        raw = json.dumps(message).encode()
+        sign = base64.b64encode(hmac.new(fake.webhook_key.encode(), raw, hashlib.sha256).digest()).decode()
+        bodies.append((raw, sign))
+    unique_ids = {json.loads(raw)["messageId"] for raw, _ in bodies}
+
+    def deliver(item: tuple[bytes, str]) -> int:
+        raw, sign = item
+        response = Client().post("/api/webhooks/cj", data=raw, content_type="application/json", headers={"sign": sign})
+        return response.status_code
+
+    barrier = threading.Barrier(WORKERS)
+
+    def close_connection(_: int) -> None:
+        barrier.wait()  # one call per pool thread
+        connection.close()
+
+    app.control.purge()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        started = time.perf_counter()
+        statuses = list(pool.map(deliver, bodies))
+        receive_seconds = time.perf_counter() - started
+        list(pool.map(close_connection, range(WORKERS)))
+    # The receiver queued inbox drains on the broker; here the same work runs in WORKERS threads.
+    purged = app.control.purge()
+    stored_ids = list(WebhookMessage.objects.values_list("pk", flat=True))
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        started = time.perf_counter()
+        list(pool.map(lambda _: actions.drain_inbox(), range(WORKERS)))
+        process_seconds = time.perf_counter() - started
+        list(pool.map(close_connection, range(WORKERS)))
+
+    stored = WebhookMessage.objects.count()
+    processed = WebhookMessage.objects.filter(state="processed").count()
+    events = TrackingEvent.objects.count()
+    replays = len(bodies) - len(unique_ids)
+    print(f"messages: {len(bodies)} ({len(unique_ids)} distinct, {replays} replays), {WORKERS} threads")
+    print(f"answers: {statuses.count(200)} x 200, {len(bodies) - statuses.count(200)} other")
+    print(f"receiver: {len(bodies) / receive_seconds:.0f} messages/s ({receive_seconds:.2f} s; goal >= 500)")
+    print(f"processing: {len(stored_ids) / process_seconds:.0f} messages/s ({process_seconds:.2f} s)")
+    print(f"stored once: {stored} of {len(unique_ids)}; processed: {processed}; tracking events: {events}")
+    print(f"inbox drains the receiver queued on the broker: {purged}")
+    print(
+        f"database connections: {'persistent' if CONN_MAX_AGE else 'one per request'} (DB_CONN_MAX_AGE={CONN_MAX_AGE})"
+    )
+    exactly_once = stored == processed == events == len(unique_ids)
+    print(f"each applied exactly once: {'yes' if exactly_once else 'NO'}")
+    if not exactly_once:
+        raise SystemExit("NOT EXACTLY ONCE")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Order API: one POST endpoint for fulfillment actions, order list/detail, tracking, and CJ's webhook receiver."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nexusone.core.api import MerchantScopedMixin, get_api_merchant
+from nexusone.core.permissions import IsMerchantMember
+from nexusone.suppliers.base import OrderLineRequest, SupplierRejected, SupplierUnavailable
+
+from .. import actions
+from ..choices import EventSource, OrderSource
+from ..filters import OrderFilter
+from ..models import Order, Shipment
+from .serializers import (
+    ActionSerializer,
+    CreateSerializer,
+    OrderActionSerializer,
+    OrderSerializer,
+    QuoteOptionSerializer,
+    QuoteSerializer,
+    RefundSerializer,
+)
+
+
+class NotExtensionSession(BasePermission):
+    """Extension tokens may import and read products, never touch orders."""
+
+    message = "Extension tokens cannot use order endpoints."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return not getattr(request.auth, "is_extension_session", False)
+
+
+ORDER_PERMISSIONS = [IsMerchantMember, NotExtensionSession]
+
+
+def order_queryset() -> QuerySet:
+    return Order.objects.select_related("submission").prefetch_related(
+        "lines", Prefetch("shipments", queryset=Shipment.objects.order_by("created_at"))
+    )
+
+
+def _raise_validation(exc: DjangoValidationError) -> None:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    raise serializers.ValidationError(detail) from exc
+
+
+class OrderFulfillmentView(APIView):
+    """POST {"action": create|quote|cancel|refund|retry|refresh_tracking, ...}."""
+
+    permission_classes = ORDER_PERMISSIONS
+    serializer_class = ActionSerializer
+
+    def post(self, request: Request) -> Response:
+        chosen = ActionSerializer(data={"action": request.data.get("action")} if isinstance(request.data, dict) else {})
+        chosen.is_valid(raise_exception=True)
+        merchant = get_api_merchant(request)
+        handler = getattr(self, f"do_{chosen.validated_data['action']}")
+        try:
+            return handler(request, merchant)
+        except DjangoValidationError as exc:
+            _raise_validation(exc)
+
+    def _order(self, merchant, order_id) -> Order:
+        return get_object_or_404(Order.objects.for_merchant(merchant), pk=order_id)
+
+    def _render(self, order: Order, code: int = status.HTTP_200_OK) -> Response:
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data, status=code)
+
+    def do_create(self, request: Request, merchant) -> Response:
+        body = CreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order, created = actions.create_order(merchant, body.to_input(), by=request.user, source=OrderSource.API)
+        if created:  # the new order carries its lines already
+            return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        return self._render(order)
+
+    def do_quote(self, request: Request, merchant) -> Response:
+        body = QuoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        items = [
+            actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in body.validated_data["items"]
+        ]
+        lines = actions.resolve_lines(merchant, items)
+        requests = [OrderLineRequest(line.variant.external_id, line.quantity) for line in lines]
+        try:
+            quotes = actions.quote_shipping(merchant, requests, to_country_code=body.validated_data["country_code"])
+        except SupplierRejected as exc:
+            raise serializers.ValidationError({"country_code": str(exc)}) from exc
+        except SupplierUnavailable as exc:
+            raise actions.SupplierUnreachable() from exc
+        options = QuoteOptionSerializer(quotes, many=True).data
+        return Response({"options": options, "cheapest": options[0] if options else None})
+
+    def do_cancel(self, request: Request, merchant) -> Response:
+        body = OrderActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = self._order(merchant, body.validated_data["order_id"])
+        order = actions.cancel_order(
+            order, by=request.user, reason=body.validated_data.get("reason", ""), source=EventSource.API
+        )
+        return self._render(order)
+
+    def do_refund(self, request: Request, merchant) -> Response:
+        body = RefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = self._order(merchant, body.validated_data["order_id"])
+        order = actions.refund_order(
+            order, body.validated_data.get("amount"), by=request.user, reason=body.validated_data.get("reason", "")
+        )
+        return self._render(order)
+
+    def do_retry(self, request: Request, merchant) -> Response:
+        body = OrderActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = actions.retry_order(self._order(merchant, body.validated_data["order_id"]), by=request.user)
+        return self._render(order)
+
+    def do_refresh_tracking(self, request: Request, merchant) -> Response:
+        body = OrderActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        order = actions.refresh_tracking(self._order(merchant, body.validated_data["order_id"]))
+        order = order_queryset().prefetch_related("shipments__events").get(pk=order.pk)
+        return Response(actions.tracking_payload(order))
+
+
+class OrderList(MerchantScopedMixin, generics.ListAPIView):
+    """GET /api/dropshipping/orders: filters status, search, created_after, created_before."""
+
+    permission_classes = ORDER_PERMISSIONS
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+
+    def get_queryset(self) -> QuerySet:
+        return order_queryset().filter(merchant=self.merchant)
+
+
+class OrderDetail(MerchantScopedMixin, generics.RetrieveAPIView):
+    permission_classes = ORDER_PERMISSIONS
+    serializer_class = OrderSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return order_queryset().filter(merchant=self.merchant)
+
+
+class OrderTracking(MerchantScopedMixin, generics.RetrieveAPIView):
+    """GET /api/order-tracking/{id}: numbers, carrier, status, packages and events."""
+
+    permission_classes = ORDER_PERMISSIONS
+
+    def get_queryset(self) -> QuerySet:
+        return Order.objects.filter(merchant=self.merchant).prefetch_related(
+            Prefetch("shipments", queryset=Shipment.objects.order_by("created_at").prefetch_related("events"))
+        )
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(actions.tracking_payload(self.get_object()))
+
+
+@csrf_exempt
+@require_POST
+def cj_webhook(request: HttpRequest) -> JsonResponse:
+    """CJ's webhooks: signature over the raw body, stored once, processed by a task; answers at once."""
+    headers = {key.lower(): value for key, value in request.headers.items()}
+    try:
+        receipt = actions.receive_webhook(request.body, headers, source="cj")
+    except (ValueError, KeyError, TypeError, SupplierRejected):
+        return JsonResponse({"code": 400, "result": "error", "message": "unreadable message"}, status=400)
+    if receipt.outcome == "invalid":
+        return JsonResponse({"code": 401, "result": "error", "message": "bad signature"}, status=401)
+    return JsonResponse({"code": 200, "result": "success", "message": "ok"})

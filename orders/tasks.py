@@ -1,0 +1,73 @@
+"""Thin Celery tasks: load by id, call the action. Queued with transaction.on_commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+SUBMIT_TASK = "orders.tasks.submit_order_task"
+SWEEP_SUBMISSIONS_TASK = "orders.tasks.sweep_submissions_task"
+POLL_TRACKING_TASK = "orders.tasks.poll_tracking_task"
+PROCESS_WEBHOOK_TASK = "orders.tasks.process_webhook_task"
+SWEEP_WEBHOOKS_TASK = "orders.tasks.sweep_webhooks_task"
+DRAIN_WEBHOOKS_TASK = "orders.tasks.drain_webhooks_task"
+
+
+@shared_task(name=SUBMIT_TASK, ignore_result=True)
+def submit_order_task(submission_id: str) -> None:
+    from . import actions
+
+    actions.submit_order(submission_id)
+
+
+@shared_task(name=SWEEP_SUBMISSIONS_TASK, ignore_result=True)
+def sweep_submissions_task() -> int:
+    """Beat: send what is due — pending rows, unknown outcomes to reconcile, rows a crashed worker left."""
+    from . import actions
+
+    ids = actions.due_submission_ids()
+    for submission_id in ids:
+        actions.submit_order(submission_id)
+    return len(ids)
+
+
+@shared_task(name=POLL_TRACKING_TASK, ignore_result=True)
+def poll_tracking_task() -> int:
+    from . import actions
+
+    return actions.poll_tracking(actions.due_shipment_ids())
+
+
+@shared_task(name=PROCESS_WEBHOOK_TASK, ignore_result=True)
+def process_webhook_task(message_id: str) -> None:
+    from . import actions
+
+    actions.process_webhook(message_id)
+
+
+@shared_task(name=DRAIN_WEBHOOKS_TASK, ignore_result=True)
+def drain_webhooks_task() -> int:
+    """Process the webhook inbox; queued once per burst of incoming messages."""
+    from . import actions
+
+    return actions.drain_inbox()
+
+
+@shared_task(name=SWEEP_WEBHOOKS_TASK, ignore_result=True)
+def sweep_webhooks_task() -> int:
+    """Beat: process stored messages whose task was lost."""
+    from . import actions
+
+    ids = actions.pending_webhook_ids()
+    for message_id in ids:
+        actions.process_webhook(message_id)
+    return len(ids)
+
+
+@shared_task(name="orders.tasks.email_customer_task", ignore_result=True)
+def email_customer_task(order_id: str, kind: str, extra: dict | None = None) -> None:
+    from . import actions
+    from .models import Order
+
+    order = Order.objects.select_related("merchant").filter(pk=order_id).first()
+    if order is not None:
+        actions.send_customer_email(order, kind, extra)

@@ -1,0 +1,130 @@
+"""Fixtures for order tests: a connected CJ account on the FakeSupplier, a small catalog, request bodies."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from nexusone.suppliers.models import SupplierAccount
+from tests.factories import ProductFactory, VariantFactory
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks queued on commit run in-process, as a worker would run them."""
+    from nexusone.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    """Debian's Chromium, session-scoped as pytest-playwright requires (the root fixture is function-scoped)."""
+    return {
+        "headless": True,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def account(merchant, fake_supplier):
+    return SupplierAccount.objects.create(
+        merchant=merchant, supplier="cj", api_key="key", open_id=fake_supplier.webhook_key
+    )
+
+
+@pytest.fixture
+def variant(merchant):
+    product = ProductFactory(merchant=merchant, name="Foldable Storage Box", price="12.00", stock_quantity=10)
+    return VariantFactory(product=product, name="Grey L", price="12.00", cost_price="4.25", stock_quantity=10)
+
+
+@pytest.fixture
+def second_variant(merchant):
+    product = ProductFactory(merchant=merchant, name="Desk Lamp", price="20.00", stock_quantity=5)
+    return VariantFactory(product=product, name="Black", price="20.00", cost_price="8.00", stock_quantity=5)
+
+
+def create_body(variant, quantity: int = 2, reference: str = "#1001", **overrides) -> dict:
+    body = {
+        "action": "create",
+        "reference": reference,
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+1 555 0100"},
+        "shipping_address": {
+            "name": "Ada Lovelace",
+            "line1": "1 Main St",
+            "city": "Springfield",
+            "province": "IL",
+            "postal_code": "62701",
+            "country_code": "US",
+            "phone": "+1 555 0100",
+        },
+        "items": [{"product_id": str(variant.product_id), "variant_id": str(variant.pk), "quantity": quantity}],
+    }
+    body.update(overrides)
+    return body
+
+
+def order_input(variant, quantity: int = 2, reference: str = "#1001"):
+    from orders.actions import LineInput, OrderInput
+
+    body = create_body(variant, quantity, reference)
+    return OrderInput(
+        reference=reference,
+        customer_name=body["customer"]["name"],
+        customer_email=body["customer"]["email"],
+        shipping_address=body["shipping_address"],
+        items=[LineInput(variant.product_id, quantity, variant.pk)],
+    )
+
+
+def signed(fake, message: dict) -> tuple[bytes, str]:
+    raw = json.dumps(message).encode()
+    return raw, base64.b64encode(hmac.new(fake.webhook_key.encode(), raw, hashlib.sha256).digest()).decode()
+
+
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: E402, F401 - fixtures for sandbox tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
+
+
+def variant_from_sandbox(sandbox, merchant, stock: int = 25):
+    """Our catalog row for the sandbox's first product in stock in China (as an import would write it)."""
+    sandbox_variant = next(
+        v for p in sandbox.state.products.values() for v in p.variants if v.on_sale and v.total("CN") >= stock
+    )
+    sandbox_product = sandbox.state.products[sandbox_variant.pid]
+    product = ProductFactory(
+        merchant=merchant,
+        external_id=sandbox_product.pid,
+        name=sandbox_product.name_en,
+        price="19.90",
+        stock_quantity=stock,
+    )
+    return VariantFactory(
+        product=product,
+        external_id=sandbox_variant.vid,
+        sku=sandbox_variant.sku,
+        name=sandbox_variant.key,
+        price="19.90",
+        cost_price=str(sandbox_variant.sell_price),
+        stock_quantity=stock,
+    )

@@ -1,0 +1,172 @@
+"""The outbox: nothing sent twice, nothing lost."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from orders import actions, tasks
+from orders.choices import OrderStatus, SubmissionState
+from orders.models import SupplierSubmission
+
+from .conftest import order_input
+
+
+def _pending(merchant, variant, reference="#1001", quantity=1):
+    order, _ = actions.create_order(merchant, order_input(variant, quantity, reference))
+    return order, SupplierSubmission.objects.get(order=order)
+
+
+def _make_due(submission):
+    SupplierSubmission.objects.filter(pk=submission.pk).update(next_attempt_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_a_timeout_after_sending_becomes_unknown_and_is_reconciled_without_a_second_create(
+    merchant, account, variant, fake_supplier
+):
+    order, submission = _pending(merchant, variant)
+    fake_supplier.create_fault = "unknown"
+
+    actions.submit_order(submission.pk)
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.UNKNOWN
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+    fake_supplier.create_fault = ""
+    _make_due(submission)
+    actions.submit_order(submission.pk)
+
+    submission.refresh_from_db()
+    order.refresh_from_db()
+    assert submission.state == SubmissionState.ACCEPTED
+    assert order.status == OrderStatus.CONFIRMED
+    assert fake_supplier.create_calls("#1001") == 1
+    assert ("find_order", "#1001") in fake_supplier.calls
+
+
+@pytest.mark.django_db
+def test_an_unknown_outcome_that_never_landed_is_sent_again_after_the_lookup(merchant, account, variant, fake_supplier):
+    order, submission = _pending(merchant, variant)
+    fake_supplier.create_fault = "unknown_unsent"
+    actions.submit_order(submission.pk)
+    fake_supplier.create_fault = ""
+    _make_due(submission)
+
+    actions.submit_order(submission.pk)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert fake_supplier.create_calls("#1001") == 2
+    assert len(fake_supplier.orders) == 1
+
+
+@pytest.mark.django_db
+def test_while_the_circuit_is_open_the_order_waits_as_pending_and_goes_out_when_it_closes(
+    merchant, account, variant, fake_supplier
+):
+    order, submission = _pending(merchant, variant)
+    fake_supplier.create_fault = "circuit_open"
+
+    actions.submit_order(submission.pk)
+
+    submission.refresh_from_db()
+    order.refresh_from_db()
+    assert submission.state == SubmissionState.PENDING
+    assert submission.attempts == 0
+    assert submission.next_attempt_at > timezone.now()
+    assert order.status == OrderStatus.PENDING
+
+    fake_supplier.create_fault = ""
+    _make_due(submission)
+    swept = tasks.sweep_submissions_task()
+
+    order.refresh_from_db()
+    assert swept == 1
+    assert order.status == OrderStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_a_row_left_sending_by_a_crashed_worker_is_picked_up_and_looked_up_first(
+    merchant, account, variant, fake_supplier
+):
+    order, submission = _pending(merchant, variant)
+    claimed = actions.claim_submission(submission.pk)  # the worker dies right after this
+    assert claimed is not None
+    assert actions.due_submission_ids() == []
+
+    SupplierSubmission.objects.filter(pk=submission.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    assert actions.due_submission_ids() == [submission.pk]
+    tasks.sweep_submissions_task()
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert fake_supplier.calls.index(("find_order", "#1001")) < fake_supplier.calls.index(("create_order", "#1001"))
+
+
+@pytest.mark.django_db
+def test_a_sending_row_is_not_claimed_twice(merchant, account, variant):
+    _, submission = _pending(merchant, variant)
+
+    assert actions.claim_submission(submission.pk) is not None
+    assert actions.claim_submission(submission.pk) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_the_same_row_submit_it_once(merchant, account, variant, fake_supplier):
+    from nexusone.celery import app
+
+    app.conf.task_always_eager = False  # keep the on-commit dispatch out of the race
+    try:
+        from unittest import mock
+
+        with mock.patch("orders.tasks.submit_order_task.delay"):
+            _, submission = _pending(merchant, variant)
+    finally:
+        app.conf.task_always_eager = True
+    barrier = threading.Barrier(6)
+
+    def worker():
+        try:
+            barrier.wait()
+            actions.submit_order(submission.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert fake_supplier.create_calls("#1001") == 1
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.ACCEPTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_commit_the_task_submits_the_order(merchant, account, variant, fake_supplier):
+    order, _ = actions.create_order(merchant, order_input(variant, 1))
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert fake_supplier.create_calls("#1001") == 1
+
+
+@pytest.mark.django_db
+def test_cj_saying_the_order_exists_leads_to_a_lookup_not_a_new_number(merchant, account, variant, fake_supplier):
+    order, submission = _pending(merchant, variant)
+    from nexusone.suppliers.base import SupplierOrder
+
+    fake_supplier.orders["#1001"] = SupplierOrder(order_id="CJ-EXISTING", reference="#1001", status="CREATED")
+
+    actions.submit_order(submission.pk)
+    _make_due(submission)
+    actions.submit_order(submission.pk)
+
+    order.refresh_from_db()
+    assert order.external_order_id == "CJ-EXISTING"
+    assert order.status == OrderStatus.CONFIRMED

@@ -1,0 +1,201 @@
+"""POST /api/webhooks/cj: signed, stored once, applied once, never backwards."""
+
+import json
+
+import pytest
+
+from orders import actions
+from orders.choices import OrderStatus, WebhookState
+from orders.models import Shipment, TrackingEvent, WebhookMessage
+
+from .conftest import order_input, signed
+
+URL = "/api/webhooks/cj"
+
+
+def _post(client, fake, message, sign=None):
+    raw, signature = signed(fake, message)
+    return client.post(URL, data=raw, content_type="application/json", headers={"sign": sign or signature})
+
+
+def order_message(message_id, reference, status, tracking=""):
+    params = {"cjOrderId": "", "orderNumber": reference, "orderStatus": status, "logisticName": "USPS+"}
+    if tracking:
+        params["trackNumber"] = tracking
+    return {"messageId": message_id, "type": "ORDER", "messageType": "UPDATE", "params": params}
+
+
+def logistic_message(message_id, reference, status, events):
+    return {
+        "messageId": message_id,
+        "type": "LOGISTIC",
+        "messageType": "UPDATE",
+        "openId": 284517903,
+        "params": {
+            "orderId": "",
+            "storeOrderNumbers": [reference],
+            "logisticName": "USPS+",
+            "trackingNumber": "CJPKL7160102171YQ",
+            "trackingProvider": "USPS",
+            "trackingUrl": None,
+            "trackingStatus": status,
+            "logisticsTrackEvents": json.dumps(events),
+        },
+    }
+
+
+@pytest.fixture
+def confirmed(merchant, account, variant):
+    order, _ = actions.create_order(merchant, order_input(variant, 1))
+    actions.submit_order(order.submission.pk)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.mark.django_db
+def test_a_bad_signature_is_401_and_stores_nothing(client, account, fake_supplier, caplog):
+    response = _post(client, fake_supplier, order_message("m1", "#1001", "SHIPPED"), sign="AAAA")
+
+    assert response.status_code == 401
+    assert not WebhookMessage.objects.exists()
+    assert "signature" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_payload_open_id_alone_does_not_authenticate(client, account, fake_supplier):
+    message = {**order_message("m1", "#1001", "SHIPPED"), "openId": 284517903}
+
+    response = _post(client, fake_supplier, message, sign="bm90IHRoZSBzaWduYXR1cmU=")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_signed_message_is_stored_and_answered_200(client, account, fake_supplier, merchant):
+    response = _post(client, fake_supplier, order_message("m1", "#nope", "SHIPPED"))
+
+    assert response.status_code == 200
+    assert response.json()["result"] == "success"
+    stored = WebhookMessage.objects.get()
+    assert stored.merchant == merchant
+    assert stored.topic == "order"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replayed_message_is_acknowledged_and_applied_once(client, confirmed, fake_supplier):
+    events = [
+        {
+            "status": 6,
+            "statusDesc": "Arrived",
+            "activity": "At LAX",
+            "location": "LA",
+            "eventTime": "2026-10-07 14:20:00",
+        }
+    ]
+    message = logistic_message("dup-1", "#1001", 6, events)
+
+    first = _post(client, fake_supplier, message)
+    replay = _post(client, fake_supplier, message)
+
+    assert first.status_code == replay.status_code == 200
+    assert WebhookMessage.objects.count() == 1
+    assert WebhookMessage.objects.get().state == WebhookState.PROCESSED
+    assert TrackingEvent.objects.count() == 1
+    confirmed.refresh_from_db()
+    assert confirmed.status == OrderStatus.SHIPPED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivered_then_a_late_shipped_message_stays_delivered(client, confirmed, fake_supplier):
+    delivered = [
+        {
+            "status": 12,
+            "statusDesc": "Delivered",
+            "activity": "Left at door",
+            "location": "Springfield",
+            "eventTime": "2026-10-09 10:00:00",
+        }
+    ]
+    _post(client, fake_supplier, logistic_message("l-2", "#1001", 12, delivered))
+    _post(client, fake_supplier, order_message("o-1", "#1001", "SHIPPED", tracking="CJPKL7160102171YQ"))
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == OrderStatus.DELIVERED
+    assert confirmed.logs.filter(step="status.ignored").exists()
+    assert WebhookMessage.objects.filter(state=WebhookState.PROCESSED).count() == 2
+
+
+@pytest.mark.django_db
+def test_order_messages_move_the_order_forward_and_store_the_package(client, confirmed, fake_supplier):
+    _post(client, fake_supplier, order_message("o-1", "#1001", "SHIPPED", tracking="CJPKL7160102171YQ"))
+    actions.process_webhook(WebhookMessage.objects.get().pk)
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == OrderStatus.SHIPPED
+    assert Shipment.objects.get(order=confirmed).tracking_number == "CJPKL7160102171YQ"
+
+
+@pytest.mark.django_db
+def test_a_message_is_processed_once_even_if_its_task_runs_twice(client, confirmed, fake_supplier):
+    _post(client, fake_supplier, order_message("o-1", "#1001", "SHIPPED", tracking="T1"))
+    message = WebhookMessage.objects.get()
+
+    assert actions.process_webhook(message.pk) is not None
+    assert actions.process_webhook(message.pk) is None
+    assert confirmed.status_events.filter(to_status=OrderStatus.SHIPPED).count() == 1
+
+
+@pytest.mark.django_db
+def test_stock_messages_go_to_the_inventory_handler_or_are_kept_with_a_note(client, account, fake_supplier, merchant):
+    stock = {
+        "messageId": "s-1",
+        "type": "STOCK",
+        "messageType": "UPDATE",
+        "params": {
+            "V1": [{"vid": "V1", "areaId": 1, "areaEn": "China Warehouse", "countryCode": "CN", "storageNum": 5}]
+        },
+    }
+    _post(client, fake_supplier, stock)
+
+    message = actions.process_webhook(WebhookMessage.objects.get().pk)
+
+    assert message.state == WebhookState.PROCESSED
+    assert message.note
+
+
+@pytest.mark.django_db
+def test_stored_messages_whose_task_was_lost_are_swept_up(client, confirmed, fake_supplier):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders import tasks
+
+    _post(client, fake_supplier, order_message("o-9", "#1001", "UNSHIPPED"))
+    WebhookMessage.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+
+    assert tasks.sweep_webhooks_task() == 1
+    confirmed.refresh_from_db()
+    assert confirmed.status == OrderStatus.PROCESSING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("claimed_open_id", [None, 999999])
+def test_the_account_is_the_one_whose_key_verifies_whatever_the_payload_claims(
+    client, account, fake_supplier, other_merchant, merchant, claimed_open_id
+):
+    from dataclasses import replace
+
+    from nexusone.suppliers import registry
+    from nexusone.suppliers.models import SupplierAccount
+
+    # Each account verifies with its own open_id, as the CJ client does.
+    registry.register("cj", lambda acc: replace(fake_supplier, webhook_key=acc.open_id))
+    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", open_id="999999")
+    message = order_message("o-1", "#x", "SHIPPED")
+    if claimed_open_id:
+        message["openId"] = claimed_open_id
+
+    assert _post(client, fake_supplier, message).status_code == 200
+
+    assert WebhookMessage.objects.get().merchant == merchant
