@@ -132,9 +132,3 @@ def fake_supplier():
     registry.register("cj", lambda account: fake)
     yield fake
     registry.unregister("cj")
-
-
-def pytest_collection_modifyitems(config, items) -> None:
-    """Browser tests run last: Playwright keeps an event loop running in the main thread for the
-    rest of the session, which breaks later tests that call asyncio.run()."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

@@ -75,21 +75,3 @@ def catalog(merchant, fake_supplier, cj_account):
         fake_supplier.add_product(pid, name=f"Lamp {i}", cost="4.00", variants=2, stock=20)
         products.append(mirror(merchant, fake_supplier, pid))
     return products
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Debian's Chromium for pytest-playwright (session-scoped, as pytest-playwright requires)."""
-    return {
-        "headless": True,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }

@@ -8,6 +8,5 @@ accounting.py  calls and points per account per day, SupplierCallLog rows and th
 errors.py      CJ error codes → named supplier errors
 mapping.py     CJ payloads → supplier dataclasses
 webhooks.py    `sign` verification and message parsing
-product_urls.py  product page URL → PID
 sandbox/       a protocol-faithful CJ stand-in for the demo and the tests (sandbox/README.md)
 """
