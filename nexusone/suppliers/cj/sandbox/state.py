@@ -166,8 +166,9 @@ class SandboxState:
         with self.lock:
             self.products, self.categories = build_catalog(count=self.product_count)
             self.variants: dict[str, SandboxVariant] = {v.vid: v for p in self.products.values() for v in p.variants}
-            self.access_tokens: dict[str, datetime] = {}
-            self.refresh_tokens: dict[str, datetime] = {}
+            # A reset starts a new token generation; the first life of the process is generation 0.
+            self.token_generation: int = getattr(self, "token_generation", -1) + 1
+            self.revoked_tokens: set[str] = set()
             self.orders: dict[str, SandboxOrder] = {}
             self.faults: list[Fault] = []
             self.qps: float = 0.0  # 0: not enforced
@@ -189,11 +190,31 @@ class SandboxState:
             self.rng = random.Random(SEED + 1)  # noqa: S311 - repeatable catalog movements, not a secret
 
     # --- tokens --------------------------------------------------------------------------
+    # Tokens are signed (kind, expiry, reset generation) rather than only remembered, so the
+    # tokens a client stored stay valid when the demo's web process restarts, as CJ's would.
+    # A reset() starts a new generation: every earlier token is refused from then on.
+    def _token(self, kind: str, expiry: datetime) -> str:
+        body = f"{kind}.{int(expiry.timestamp())}.{secrets.token_hex(8)}"
+        return f"{body}.{self._token_signature(body)}"
+
+    def _token_signature(self, body: str) -> str:
+        key = f"{settings.SECRET_KEY}:cj-sandbox:{self.token_generation}".encode()
+        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _token_expiry(self, token: str, kind: str) -> datetime | None:
+        """The expiry a token of `kind` carries, when its signature holds and it was not revoked."""
+        body, _, signature = token.rpartition(".")
+        parts = body.split(".")
+        if token in self.revoked_tokens or len(parts) != 3 or parts[0] != kind or not parts[1].isdigit():
+            return None
+        if not hmac.compare_digest(signature, self._token_signature(body)):
+            return None
+        return datetime.fromtimestamp(int(parts[1]), tz=UTC)
+
     def issue_tokens(self, *, with_open_id: bool) -> dict[str, Any]:
         created = now_utc()
-        access, refresh = secrets.token_hex(16), secrets.token_hex(16)
-        self.access_tokens[access] = created + ACCESS_LIFETIME
-        self.refresh_tokens[refresh] = created + REFRESH_LIFETIME
+        access = self._token("a", created + ACCESS_LIFETIME)
+        refresh = self._token("r", created + REFRESH_LIFETIME)
         data: dict[str, Any] = {
             "accessToken": access,
             "accessTokenExpiryDate": (created + ACCESS_LIFETIME).astimezone(CHINA).isoformat(timespec="seconds"),
@@ -206,12 +227,23 @@ class SandboxState:
         return data
 
     def token_valid(self, token: str) -> bool:
-        expiry = self.access_tokens.get(token)
+        expiry = self._token_expiry(token, "a")
         return expiry is not None and expiry > now_utc()
 
+    def use_refresh_token(self, token: str) -> bool:
+        """True once per valid refresh token (CJ's refresh is assumed to retire the old pair)."""
+        expiry = self._token_expiry(token, "r")
+        if expiry is None or expiry <= now_utc():
+            return False
+        self.revoked_tokens.add(token)
+        return True
+
+    def revoke_token(self, token: str) -> None:
+        self.revoked_tokens.add(token)
+
     def revoke_all_tokens(self) -> None:
-        self.access_tokens.clear()
-        self.refresh_tokens.clear()
+        self.token_generation += 1
+        self.revoked_tokens.clear()
 
     # --- faults and limits --------------------------------------------------------------------
     def take_fault(self, path: str) -> Fault | None:
