@@ -24,6 +24,13 @@ def _ci_requires_postgresql(django_db_setup, django_db_blocker) -> None:
         pytest.exit(f"CI=true but the database is {connection.vendor}; set DATABASE_URL to PostgreSQL.", 2)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests run last: once one ran, pytest-playwright keeps an event loop running in the
+    main thread, and a later test calling asyncio.run() would fail."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
@@ -97,7 +104,7 @@ def other_api(other_owner) -> APIClient:
     return jwt_client(other_owner)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright drives Debian's Chromium; no downloaded browser."""
     return {

@@ -52,6 +52,7 @@ def worker(db_path: str, base_url: str, account_id: str, pids: list[str], result
     from nexusone.suppliers.models import SupplierAccount
 
     client = CJSupplier(SupplierAccount.objects.get(pk=account_id))
+    ready = time.time()
     failures = 0
     variants = 0
     for pid in pids:
@@ -59,7 +60,7 @@ def worker(db_path: str, base_url: str, account_id: str, pids: list[str], result
             variants += len(client.get_product_stock(pid))
         except SupplierError:
             failures += 1
-    results.put({"failures": failures, "variants": variants, "finished": time.time()})
+    results.put({"failures": failures, "variants": variants, "ready": ready, "finished": time.time()})
 
 
 def control(base: str, name: str, body: dict | None = None) -> dict:
@@ -161,13 +162,18 @@ def main() -> None:
         sandbox.terminate()
         sandbox.wait(timeout=10)
 
-    elapsed = max(o["finished"] for o in outcomes) - started
+    finished = max(o["finished"] for o in outcomes)
+    elapsed = finished - min(o["ready"] for o in outcomes)  # from the first worker's first call
+    with_startup = finished - started
     calls = stats["by_path"].get("product/stock/getInventoryByPid", 0)
     total_calls = stats["calls"]
     achieved = calls / elapsed
     print(f"products: {args.products}  workers: {args.workers}  QPS limit: {args.qps}")
-    print(f"elapsed: {elapsed:.1f} s (including worker start-up)")
-    print(f"achieved QPS: {achieved:.2f} = {achieved / args.qps:.2f} of the limit (goal >= 0.90)")
+    print(f"elapsed: {elapsed:.1f} s of calls ({with_startup:.1f} s including worker start-up)")
+    print(
+        f"achieved QPS: {achieved:.2f} = {achieved / args.qps:.2f} of the limit (goal >= 0.90); "
+        f"{calls / with_startup / args.qps:.2f} counting start-up"
+    )
     print(f"rate-limit errors received (1600200): {stats['rate_limited']} (goal 0)")
     print(
         f"stock calls: {calls}, all calls: {total_calls}; calls per product: {calls / args.products:.3f} "

@@ -6,4 +6,7 @@ app_name = "imports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("jobs/", views.history, name="history"),
+    path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("catalog/", views.catalog, name="catalog"),
 ]

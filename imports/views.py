@@ -1,10 +1,184 @@
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from nexusone.core.forms import apply_validation_error
+from nexusone.suppliers.base import SupplierError
+from nexusone.suppliers.registry import get_supplier
+
+from . import actions
+from .choices import ImportSource
+from .filters import ImportJobFilter
+from .forms import CatalogSearchForm, ImportForm
+from .models import ImportJob
+
+CATALOG_PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, template: str, context: dict, partial: str | None = None) -> HttpResponse:
+    """One view serves the full page and, to htmx, the named partial."""
+    name = f"{template}#{partial}" if partial and request.htmx else template
+    response = render(request, name, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _require_merchant(request: HttpRequest) -> None:
+    if request.merchant is None:
+        raise PermissionDenied("This account is not a member of any store.")
+
+
+def _require_write(request: HttpRequest) -> None:
+    if not request.membership.can_write:
+        raise PermissionDenied("Viewers cannot import products.")
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _start(request: HttpRequest, form: ImportForm, source: str, inputs) -> ImportJob | None:
+    """Start an import from a validated form; errors land beside the form's fields."""
+    try:
+        return actions.start_import(
+            request.merchant,
+            source=source,
+            inputs=inputs,
+            markup=form.cleaned_data.get("markup"),
+            category=form.cleaned_data.get("category", ""),
+            tags=form.cleaned_data.get("tag_list"),
+            user=request.user,
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            exc = ValidationError(
+                {"inputs" if k in ("urls", "product_ids") else k: v for k, v in exc.error_dict.items()}
+            )
+        apply_validation_error(form, exc)
+        return None
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/placeholder.html", {"title": "imports".replace("_", " ").title(), "message": "Nothing here yet."}
-    )
+    """Paste URLs or IDs, preview what will happen, then import."""
+    _require_merchant(request)
+    form = ImportForm(request.POST or None)
+    preview = None
+    if request.method == "POST":
+        _require_write(request)
+        if form.is_valid():
+            if request.POST.get("action") == "preview":
+                preview = actions.preview_import(request.merchant, form.cleaned_data["inputs"])
+                return _page(request, "imports/index.html", _index_context(request, form, preview), "preview")
+            raw = form.cleaned_data["inputs"]
+            source = ImportSource.URL if "/" in raw else ImportSource.IDS
+            job = _start(request, form, source, raw)
+            if job is not None:
+                return _redirect(request, reverse("imports:job", args=[job.pk]))
+        if request.htmx:
+            return _page(request, "imports/index.html", _index_context(request, form, preview), "form")
+    return _page(request, "imports/index.html", _index_context(request, form, preview))
+
+
+def _index_context(request: HttpRequest, form: ImportForm, preview) -> dict:
+    merchant = request.merchant
+    return {
+        "form": form,
+        "preview": preview,
+        "quota_left": actions.import_quota_left(merchant),
+        "product_limit": merchant.capabilities.product_limit,
+        "connected": actions.get_supplier_account(merchant) is not None,
+        "recent_jobs": ImportJob.objects.for_merchant(merchant)[:5],
+    }
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job with its progress bar and per-item table; htmx polls the `progress` partial while it runs."""
+    _require_merchant(request)
+    job = get_object_or_404(ImportJob.objects.for_merchant(request.merchant), pk=job_id)
+    items = job.items.select_related("product").order_by("position")
+    return _page(request, "imports/job.html", {"job": job, "items": items}, "progress")
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    _require_merchant(request)
+    jobs = ImportJob.objects.for_merchant(request.merchant).select_related("created_by")
+    filterset = ImportJobFilter(request.GET or None, queryset=jobs)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    return _page(request, "imports/history.html", context, "jobs")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalog(request: HttpRequest) -> HttpResponse:
+    """Search the supplier's catalog and import the checked products in one job."""
+    _require_merchant(request)
+    account = actions.get_supplier_account(request.merchant)
+    if request.method == "POST":
+        _require_write(request)
+        pids = request.POST.getlist("pid")
+        form = ImportForm(
+            {
+                "inputs": " ".join(pids),
+                **{k: request.POST.get(k, "") for k in ("markup_type", "markup_value", "category", "tags")},
+            }
+        )
+        if not pids:
+            messages.error(request, "Tick at least one product to import.")
+            return _redirect(request, request.get_full_path())
+        if form.is_valid():
+            job = _start(request, form, ImportSource.IDS, pids)
+            if job is not None:
+                return _redirect(request, reverse("imports:job", args=[job.pk]))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _redirect(request, request.get_full_path())
+    search = CatalogSearchForm(request.GET or None)
+    results, error = None, ""
+    if account is None:
+        error = actions.NOT_CONNECTED_MESSAGE
+    elif search.is_bound and search.is_valid():
+        page_number = search.cleaned_data.get("page") or 1
+        try:
+            results = get_supplier(account).search_products(
+                search.cleaned_data.get("keyword", ""),
+                category_id=search.cleaned_data.get("category_id", ""),
+                page=page_number,
+                page_size=CATALOG_PAGE_SIZE,
+            )
+        except SupplierError as exc:
+            error = f"CJ did not answer the search ({exc}); try again in a moment."
+    context = {
+        "search": search,
+        "results": results,
+        "error": error,
+        "import_form": ImportForm(),
+        **_catalog_paging(request, results),
+    }
+    return _page(request, "imports/catalog.html", context, "results")
+
+
+def _catalog_paging(request: HttpRequest, results) -> dict:
+    if results is None:
+        return {}
+    query = request.GET.copy()
+    pages = max(1, -(-results.total // max(results.page_size, 1)))
+    links = {}
+    for name, number in (("previous_url", results.page - 1), ("next_url", results.page + 1)):
+        if 1 <= number <= min(pages, 1000):
+            query["page"] = number
+            links[name] = f"?{query.urlencode()}"
+    return {"pages": pages, **links}

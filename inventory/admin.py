@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Category, Product, Tag, Variant
+from .models import (
+    Category,
+    InventorySettings,
+    PricingRule,
+    Product,
+    StockAlert,
+    SyncChange,
+    SyncRun,
+    Tag,
+    Variant,
+)
 
 
 class VariantInline(admin.TabularInline):
@@ -21,7 +31,7 @@ class ProductAdmin(admin.ModelAdmin):
         "is_active",
         "last_sync_at",
     )
-    list_filter = ("is_active", "is_available", "supplier", "price_locked")
+    list_filter = ("is_active", "is_available", "supplier", "price_locked", "auto_deactivated")
     search_fields = ("name", "sku", "external_id", "merchant__name")
     raw_id_fields = ("merchant", "category")
     inlines = [VariantInline]
@@ -44,3 +54,72 @@ class CategoryAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "merchant", "created_at")
     search_fields = ("name",)
+
+
+@admin.register(PricingRule)
+class PricingRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "merchant", "markup_type", "markup_value", "round_to_99", "minimum_profit", "updated_at")
+    list_filter = ("markup_type", "round_to_99")
+    search_fields = ("name", "merchant__name")
+    raw_id_fields = ("merchant",)
+
+
+@admin.register(InventorySettings)
+class InventorySettingsAdmin(admin.ModelAdmin):
+    list_display = (
+        "merchant",
+        "low_stock_threshold",
+        "sync_frequency",
+        "out_of_stock_action",
+        "price_guardrail_percent",
+        "updated_at",
+    )
+    list_filter = ("sync_frequency", "out_of_stock_action")
+    search_fields = ("merchant__name",)
+    raw_id_fields = ("merchant", "default_pricing_rule")
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "merchant",
+        "trigger",
+        "status",
+        "total",
+        "processed",
+        "changed",
+        "failed",
+        "api_calls",
+        "finished_at",
+    )
+    list_filter = ("status", "trigger", "is_full", "dry_run")
+    search_fields = ("merchant__name", "id")
+    raw_id_fields = ("merchant", "started_by")
+    date_hierarchy = "created_at"
+
+
+@admin.register(SyncChange)
+class SyncChangeAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "merchant",
+        "product",
+        "kind",
+        "status",
+        "old_stock",
+        "new_stock",
+        "old_cost",
+        "new_cost",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("product__name", "product__external_id", "merchant__name")
+    raw_id_fields = ("merchant", "run", "product", "variant", "decided_by")
+
+
+@admin.register(StockAlert)
+class StockAlertAdmin(admin.ModelAdmin):
+    list_display = ("opened_at", "merchant", "product", "kind", "state", "stock_quantity", "resolved_at")
+    list_filter = ("state", "kind")
+    search_fields = ("product__name", "product__external_id", "merchant__name")
+    raw_id_fields = ("merchant", "product", "variant")

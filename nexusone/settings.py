@@ -259,6 +259,11 @@ CJ_QPS = env.float("CJ_QPS", default=0)  # 0: take the account level's QPS
 CJ_SANDBOX_API_KEY = env.str("CJ_SANDBOX_API_KEY", default="sandbox-key")
 CJ_SANDBOX_ENABLED = env.bool("CJ_SANDBOX_ENABLED", default=False)
 
+# --- live events (SSE) ---------------------------------------------------------------
+# Streams end after this long and the browser reconnects; tests keep it short so the
+# live server's request threads finish with the test.
+EVENT_STREAM_MAX_SECONDS = env.int("EVENT_STREAM_MAX_SECONDS", default=5 if TESTING else 300)
+
 # --- logging ---------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -45,6 +45,8 @@ class FakeSupplier:
     orders: dict[str, SupplierOrder] = field(default_factory=dict)  # by reference
     tracking: dict[str, TrackingInfo] = field(default_factory=dict)
     fail_products: set[str] = field(default_factory=set)  # pids whose calls raise SupplierUnavailable
+    fail_times: dict[str, int] = field(default_factory=dict)  # pid -> how many more calls fail, then succeed
+    warehouses: dict[str, dict[str, int]] = field(default_factory=dict)  # vid -> {country: qty}, beats `stock`
     calls: list[tuple[str, object]] = field(default_factory=list)
     webhook_key: str = "284517903"
     # Order-flow faults: "unknown" records the order then raises SupplierOutcomeUnknown (a timeout after
@@ -95,6 +97,9 @@ class FakeSupplier:
     def _check(self, pid: str) -> None:
         if pid in self.fail_products:
             raise SupplierUnavailable(f"injected failure for {pid}")
+        if self.fail_times.get(pid, 0) > 0:
+            self.fail_times[pid] -= 1
+            raise SupplierUnavailable(f"injected transient failure for {pid}")
 
     # --- the protocol ---------------------------------------------------------------
     def search_products(
@@ -123,6 +128,8 @@ class FakeSupplier:
         return {v.variant_id: self._level(v.variant_id) for v in product.variants}
 
     def _level(self, vid: str) -> StockLevel:
+        if vid in self.warehouses:
+            return StockLevel(vid, tuple(WarehouseStock(c, q) for c, q in self.warehouses[vid].items()))
         return StockLevel(vid, (WarehouseStock("CN", self.stock.get(vid, 0), "China Warehouse"),))
 
     def get_stock(self, variant_ids: list[str]) -> dict[str, StockLevel]:

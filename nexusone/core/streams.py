@@ -19,16 +19,18 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from .events import channel_for
 
 HEARTBEAT_SECONDS = 15
-MAX_STREAM_SECONDS = 300  # browsers reconnect on their own; bounded streams free workers
 
 
 def format_sse(kind: str, data: dict) -> str:
     return f"event: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
-async def stream_messages(merchant_id: object, *, max_seconds: float = MAX_STREAM_SECONDS) -> AsyncIterator[str]:
+async def stream_messages(merchant_id: object, *, max_seconds: float | None = None) -> AsyncIterator[str]:
+    """Relay the merchant's events for a bounded time (browsers reconnect on their own)."""
     import redis.asyncio as aioredis
 
+    if max_seconds is None:
+        max_seconds = settings.EVENT_STREAM_MAX_SECONDS
     client = aioredis.Redis.from_url(settings.REDIS_URL)
     pubsub = client.pubsub()
     await pubsub.subscribe(channel_for(merchant_id))

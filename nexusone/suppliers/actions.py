@@ -83,6 +83,15 @@ def connect_account(
     return result
 
 
+def check_connection(merchant, *, by=None, request=None) -> ConnectionResult:
+    """Log in again with the stored key (e.g. the demo's sandbox key, or after a "reconnect" warning)."""
+    account = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first()
+    key = (account.api_key if account else "") or getattr(settings, "CJ_API_KEY", "")
+    if not key:
+        return ConnectionResult(False, "error", "No CJ API key is saved yet; enter one below.")
+    return connect_account(merchant, key, by=by, request=request)
+
+
 def disconnect_account(merchant, *, by=None, request=None) -> bool:
     account = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first()
     if account is None:

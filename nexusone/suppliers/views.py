@@ -43,6 +43,15 @@ def connect_cj(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def check_cj(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    result = actions.check_connection(request.merchant, by=request.user, request=request)
+    (messages.success if result.ok else messages.error)(request, result.message)
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
 def disconnect_cj(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
     if actions.disconnect_account(request.merchant, by=request.user, request=request):

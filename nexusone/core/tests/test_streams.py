@@ -24,7 +24,10 @@ def test_stream_relays_events_published_for_the_merchant_only():
         publish_event("m-1", "sync.progress", {"processed": 3})
 
     threading.Thread(target=publish_soon).start()
-    asyncio.run(consume())
+    # A thread of its own: a browser test may have left an event loop running in this one.
+    consumer = threading.Thread(target=lambda: asyncio.run(consume()))
+    consumer.start()
+    consumer.join(timeout=10)
     body = "".join(received)
     assert 'event: sync.progress\ndata: {"processed": 3}' in body
     assert "other" not in body

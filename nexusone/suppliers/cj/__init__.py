@@ -1,0 +1,12 @@
+"""CJ Dropshipping API 2.0 (see CJ_API.md).
+
+client.py      CJSupplier: the supplier protocol over CJ's HTTP API
+tokens.py      access/refresh token lifecycle, one renewal at a time per account
+ratelimit.py   the per-account QPS limiter shared through Redis (`limits`)
+circuit.py     the circuit breaker shared through the cache; circuit_summary() for /health/ready
+accounting.py  calls and points per account per day, SupplierCallLog rows and their pruning
+errors.py      CJ error codes → named supplier errors
+mapping.py     CJ payloads → supplier dataclasses
+webhooks.py    `sign` verification and message parsing
+sandbox/       a protocol-faithful CJ stand-in for the demo and the tests (sandbox/README.md)
+"""

@@ -81,7 +81,7 @@ def usage_today(account_id: object) -> Usage:
 
 def write_call_log(account, **fields) -> None:
     """Record one HTTP call; logging must never break the supplier call itself."""
-    if not getattr(settings, "CJ_CALL_LOG_ENABLED", True) or account.pk is None:
+    if not getattr(settings, "CJ_CALL_LOG_ENABLED", True) or account._state.adding:
         return
     from nexusone.suppliers.models import SupplierCallLog
 

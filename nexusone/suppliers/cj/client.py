@@ -462,6 +462,16 @@ class CJSupplier:
             return self.get_order(order_id).status == "CANCELLED"
         return True
 
+    def confirm_order(self, order_id: str) -> SupplierOrder:
+        """CREATED → UNPAID (CJ's confirmOrder: the id goes in the body and the query, CJ_API.md §7.5)."""
+        self._call("PATCH", "shopping/order/confirmOrder", params={"orderId": order_id}, body={"orderId": order_id})
+        return self.get_order(order_id)
+
+    def pay_order(self, order_id: str) -> SupplierOrder:
+        """Pay one confirmed order from the CJ balance (1604000: too little money → SupplierRejected)."""
+        self._call("POST", "shopping/pay/payBalance", body={"orderId": order_id})
+        return self.get_order(order_id)
+
     # --- tracking ------------------------------------------------------------------------------------------
     def get_tracking(self, tracking_numbers: list[str]) -> list[TrackingInfo]:
         numbers = [n for n in dict.fromkeys(tracking_numbers) if n]

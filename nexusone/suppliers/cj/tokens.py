@@ -69,6 +69,9 @@ class TokenManager:
 
     def renew(self, *, stale_token: str, forced: bool = True) -> str:
         """Get a new pair unless another worker already replaced `stale_token` while we waited."""
+        if self.account._state.adding:  # an unsaved account: nothing to share or lock
+            self._store(self.account, self._refresh(self.account) or self._login(self.account), persist=False)
+            return self.account.access_token
         with transaction.atomic():
             locked = SupplierAccount.objects.select_for_update().get(pk=self.account.pk)
             someone_else_renewed = locked.access_token and locked.access_token != stale_token
@@ -105,7 +108,7 @@ class TokenManager:
             cache.set(marker, 1, timeout=interval)
         return data
 
-    def _store(self, account: SupplierAccount, data: dict[str, Any]) -> None:
+    def _store(self, account: SupplierAccount, data: dict[str, Any], *, persist: bool = True) -> None:
         if not isinstance(data, dict) or not data.get("accessToken"):
             raise SupplierAuthError("CJ answered the token call without an access token.")
         account.access_token = text(data["accessToken"])
@@ -118,6 +121,8 @@ class TokenManager:
             account.open_id = text(data["openId"])  # a JSON number; the HMAC key is its decimal string
         account.connected_at = account.connected_at or self.now()
         account.last_error = ""
+        if not persist:
+            return
         account.save(
             update_fields=[
                 "access_token",

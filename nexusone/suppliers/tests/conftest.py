@@ -73,21 +73,3 @@ def make_client(fake_clock):
         return CJSupplier(account, sleep=fake_clock.sleep, clock=fake_clock.time, **kwargs)
 
     return make
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Debian's Chromium, session-scoped as pytest-playwright requires (the root fixture is function-scoped)."""
-    return {
-        "headless": True,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }

@@ -180,3 +180,14 @@ def test_refreshes_beyond_five_a_minute_are_not_sent(connected_account, make_cli
     with pytest.raises(SupplierRateLimited):
         client.tokens.renew(stale_token=client.account.access_token)
     assert refresh.call_count == 5
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_an_unsaved_account_logs_in_without_touching_the_database(merchant, cj_settings, make_client):
+    responses.post(LOGIN, json=ok(TOKEN))
+    responses.get(SETTINGS, json=ok({"x": 1}))
+    account = SupplierAccount(merchant=merchant, supplier="cj", api_key="CJ1@api@key", qps=100)
+    assert make_client(account).get_settings() == {"x": 1}
+    assert account.access_token == TOKEN["accessToken"]
+    assert not SupplierAccount.objects.exists()

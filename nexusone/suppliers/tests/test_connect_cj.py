@@ -78,3 +78,10 @@ def test_the_demo_merchant_is_pointed_at_the_sandbox(settings):
     account = SupplierAccount.objects.get(merchant__name="Demo Store")
     assert account.api_key == settings.CJ_SANDBOX_API_KEY
     assert account.sandbox_orders is True
+
+
+def test_check_connection_logs_in_with_the_saved_key(owner_client, merchant, cj_sandbox):
+    SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="sandbox-key")
+    response = owner_client.post("/settings/cj/check/", follow=True)
+    assert "Connected to CJ Dropshipping." in response.content.decode()
+    assert SupplierAccount.objects.get(merchant=merchant).access_token

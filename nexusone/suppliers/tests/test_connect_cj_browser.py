@@ -10,6 +10,9 @@ from nexusone.suppliers.models import SupplierAccount
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_owner_connects_cj_from_the_settings_page(page, live_server, owner, merchant, cj_sandbox):
+    # The live-update stream never ends; under live_server it would keep a server thread (and the
+    # test process) alive after the suite. The page polls without it.
+    page.route("**/events/stream**", lambda route: route.abort())
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", owner.email)
     page.fill("input[name=password]", "pass-12345")

@@ -252,3 +252,18 @@ def test_tick_moves_stock_and_prices_repeatably(cj_sandbox):
     cj_sandbox.reset()
     assert cj_sandbox.control("tick", {"changes": 5})["changes"] == first
     assert len(first) == 5
+
+
+def test_tokens_outlive_a_restart_of_the_sandbox_but_not_a_reset():
+    from nexusone.suppliers.cj.sandbox.state import SandboxState
+
+    first_life = SandboxState(product_count=5)
+    tokens = first_life.issue_tokens(with_open_id=True)
+    restarted = SandboxState(product_count=5)  # a new process: nothing remembered
+    assert restarted.token_valid(tokens["accessToken"])
+    assert not restarted.token_valid(tokens["accessToken"] + "0")
+    assert not restarted.token_valid(tokens["refreshToken"])  # a refresh token is no access token
+    assert restarted.use_refresh_token(tokens["refreshToken"])
+    assert not restarted.use_refresh_token(tokens["refreshToken"])  # each refresh token works once
+    restarted.reset()
+    assert not restarted.token_valid(tokens["accessToken"])

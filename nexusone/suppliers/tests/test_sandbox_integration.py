@@ -217,3 +217,42 @@ def test_webhooks_for_unsubscribed_products_are_not_sent(cj_sandbox, cj_account,
     vid = first_product(supplier).variants[0].variant_id
     cj_sandbox.control("stock", {"vid": vid, "quantity": 9})
     assert received == []
+
+
+def test_an_order_is_confirmed_and_paid_from_the_balance(cj_sandbox, cj_account):
+    supplier = get_supplier(cj_account)
+    order = supplier.create_order(order_for(first_product(supplier).variants[0].variant_id, "NX-pay"))
+    assert supplier.confirm_order(order.order_id).status == "UNPAID"
+    assert supplier.pay_order(order.order_id).status == "UNSHIPPED"
+
+
+def test_a_failed_webhook_delivery_is_retried(cj_sandbox, cj_account):
+    calls = []
+
+    class Flaky(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            calls.append(1)
+            self.send_response(500 if len(calls) == 1 else 200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        cj_sandbox.control(
+            "state",
+            {
+                "webhook_url": f"http://127.0.0.1:{server.server_address[1]}/hook",
+                "deliver_synchronously": True,
+                "webhook_retries": 3,
+                "webhook_retry_delay": 0,
+            },
+        )
+        cj_sandbox.control("stock", {"vid": next(iter(cj_sandbox.state.variants)), "quantity": 1})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [d.status for d in cj_sandbox.state.deliveries] == [500, 200]

@@ -82,15 +82,14 @@ def refresh_access_token(request: HttpRequest, body: dict[str, Any]) -> Any:
     if not token:
         raise CJFailure(16900403, "refreshToken can not be empty")
     with STATE.lock:
-        expiry = STATE.refresh_tokens.pop(token, None)
-        if expiry is None or expiry <= now_utc():
+        if not STATE.use_refresh_token(token):
             raise CJFailure(1600003, "Refresh token is invalid")
         return STATE.issue_tokens(with_open_id=False)
 
 
 def logout(request: HttpRequest, body: dict[str, Any]) -> Any:
     with STATE.lock:
-        STATE.access_tokens.pop(request.headers.get("CJ-Access-Token", ""), None)
+        STATE.revoke_token(request.headers.get("CJ-Access-Token", ""))
     return True
 
 

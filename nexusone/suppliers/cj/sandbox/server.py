@@ -7,12 +7,18 @@ from typing import Any
 
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.test.utils import override_settings
 
 URLCONF = "nexusone.suppliers.cj.sandbox.standalone_urls"
 
 
 class SandboxHandler(WSGIHandler):
-    """Django's WSGI handler with the sandbox's URLconf, so only the sandbox answers on this port."""
+    """Django's WSGI handler with the sandbox's URLconf and none of the app's middleware (sessions,
+    tenancy, HTTPS redirects): on this port only the sandbox answers, as a separate server would."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        with override_settings(MIDDLEWARE=[]):
+            super().load_middleware(is_async)
 
     def get_response(self, request: WSGIRequest) -> Any:
         request.urlconf = URLCONF

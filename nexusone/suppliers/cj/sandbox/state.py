@@ -152,6 +152,7 @@ class Delivery:
     message_id: str
     status: int | None
     error: str = ""
+    attempt: int = 1
 
 
 class SandboxState:
@@ -165,8 +166,9 @@ class SandboxState:
         with self.lock:
             self.products, self.categories = build_catalog(count=self.product_count)
             self.variants: dict[str, SandboxVariant] = {v.vid: v for p in self.products.values() for v in p.variants}
-            self.access_tokens: dict[str, datetime] = {}
-            self.refresh_tokens: dict[str, datetime] = {}
+            # A reset starts a new token generation; the first life of the process is generation 0.
+            self.token_generation: int = getattr(self, "token_generation", -1) + 1
+            self.revoked_tokens: set[str] = set()
             self.orders: dict[str, SandboxOrder] = {}
             self.faults: list[Fault] = []
             self.qps: float = 0.0  # 0: not enforced
@@ -181,16 +183,38 @@ class SandboxState:
             self.subscribed: set[str] = set()
             self.deliveries: list[Delivery] = []
             self.deliver_synchronously = False
+            self.webhook_retries = 0  # CJ retries a failed delivery up to 3 times, 5 minutes apart
+            self.webhook_retry_delay = 300.0
             self.stats = {"calls": 0, "rate_limited": 0, "by_path": {}}
             self._order_seq = 0
             self.rng = random.Random(SEED + 1)  # noqa: S311 - repeatable catalog movements, not a secret
 
     # --- tokens --------------------------------------------------------------------------
+    # Tokens are signed (kind, expiry, reset generation) rather than only remembered, so the
+    # tokens a client stored stay valid when the demo's web process restarts, as CJ's would.
+    # A reset() starts a new generation: every earlier token is refused from then on.
+    def _token(self, kind: str, expiry: datetime) -> str:
+        body = f"{kind}.{int(expiry.timestamp())}.{secrets.token_hex(8)}"
+        return f"{body}.{self._token_signature(body)}"
+
+    def _token_signature(self, body: str) -> str:
+        key = f"{settings.SECRET_KEY}:cj-sandbox:{self.token_generation}".encode()
+        return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _token_expiry(self, token: str, kind: str) -> datetime | None:
+        """The expiry a token of `kind` carries, when its signature holds and it was not revoked."""
+        body, _, signature = token.rpartition(".")
+        parts = body.split(".")
+        if token in self.revoked_tokens or len(parts) != 3 or parts[0] != kind or not parts[1].isdigit():
+            return None
+        if not hmac.compare_digest(signature, self._token_signature(body)):
+            return None
+        return datetime.fromtimestamp(int(parts[1]), tz=UTC)
+
     def issue_tokens(self, *, with_open_id: bool) -> dict[str, Any]:
         created = now_utc()
-        access, refresh = secrets.token_hex(16), secrets.token_hex(16)
-        self.access_tokens[access] = created + ACCESS_LIFETIME
-        self.refresh_tokens[refresh] = created + REFRESH_LIFETIME
+        access = self._token("a", created + ACCESS_LIFETIME)
+        refresh = self._token("r", created + REFRESH_LIFETIME)
         data: dict[str, Any] = {
             "accessToken": access,
             "accessTokenExpiryDate": (created + ACCESS_LIFETIME).astimezone(CHINA).isoformat(timespec="seconds"),
@@ -203,12 +227,23 @@ class SandboxState:
         return data
 
     def token_valid(self, token: str) -> bool:
-        expiry = self.access_tokens.get(token)
+        expiry = self._token_expiry(token, "a")
         return expiry is not None and expiry > now_utc()
 
+    def use_refresh_token(self, token: str) -> bool:
+        """True once per valid refresh token (CJ's refresh is assumed to retire the old pair)."""
+        expiry = self._token_expiry(token, "r")
+        if expiry is None or expiry <= now_utc():
+            return False
+        self.revoked_tokens.add(token)
+        return True
+
+    def revoke_token(self, token: str) -> None:
+        self.revoked_tokens.add(token)
+
     def revoke_all_tokens(self) -> None:
-        self.access_tokens.clear()
-        self.refresh_tokens.clear()
+        self.token_generation += 1
+        self.revoked_tokens.clear()
 
     # --- faults and limits --------------------------------------------------------------------
     def take_fault(self, path: str) -> Fault | None:
@@ -769,15 +804,21 @@ class SandboxState:
             threading.Thread(target=self._deliver, args=(url, topic, message["messageId"], body), daemon=True).start()
 
     def _deliver(self, url: str, topic: str, message_id: str, body: bytes) -> None:
+        """POST like CJ: answer 200 within 3 s, or the message is retried (up to `webhook_retries` more times)."""
         headers = {"Content-Type": "application/json", "sign": sign(body)}
-        try:
-            response = requests.post(url, data=body, headers=headers, timeout=3)
-            delivery = Delivery(url, topic, message_id, response.status_code)
-        except requests.RequestException as exc:
-            delivery = Delivery(url, topic, message_id, None, type(exc).__name__)
-            logger.info("sandbox webhook to %s failed: %s", url, type(exc).__name__)
-        with self.lock:
-            self.deliveries.append(delivery)
+        for attempt in range(1 + self.webhook_retries):
+            if attempt:
+                time.sleep(self.webhook_retry_delay)
+            try:
+                response = requests.post(url, data=body, headers=headers, timeout=3)
+                delivery = Delivery(url, topic, message_id, response.status_code, attempt=attempt + 1)
+            except requests.RequestException as exc:
+                delivery = Delivery(url, topic, message_id, None, type(exc).__name__, attempt=attempt + 1)
+                logger.info("sandbox webhook to %s failed: %s", url, type(exc).__name__)
+            with self.lock:
+                self.deliveries.append(delivery)
+            if delivery.status == 200:
+                return
 
 
 def sign(body: bytes, open_id: int = OPEN_ID) -> str:

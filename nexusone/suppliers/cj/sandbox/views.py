@@ -116,6 +116,10 @@ def control_state(request: HttpRequest) -> JsonResponse:
                 STATE.webhook_url_override = str(body["webhook_url"] or "")
             if "deliver_synchronously" in body:
                 STATE.deliver_synchronously = bool(body["deliver_synchronously"])
+            if "webhook_retries" in body:
+                STATE.webhook_retries = max(0, min(int(body["webhook_retries"] or 0), 3))
+            if "webhook_retry_delay" in body:
+                STATE.webhook_retry_delay = max(0.0, float(body["webhook_retry_delay"] or 0))
             if body.get("revoke_tokens"):
                 STATE.revoke_all_tokens()
             if body.get("reset_stats"):
@@ -134,6 +138,8 @@ def control_state(request: HttpRequest) -> JsonResponse:
                 "subscribed": sorted(STATE.subscribed),
                 "faults": [f.describe() for f in STATE.faults],
                 "stats": STATE.stats,
+                "webhook_retries": STATE.webhook_retries,
+                "webhook_retry_delay": STATE.webhook_retry_delay,
                 "deliveries": [d.__dict__ for d in STATE.deliveries[-50:]],
             }
         )

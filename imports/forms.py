@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .choices import MarkupType
+from .pricing import clean_markup
+
+
+class ImportForm(forms.Form):
+    inputs = forms.CharField(
+        label="CJ product URLs or product IDs",
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "https://www.cjdropshipping.com/product/…-p-….html"}),
+        help_text="One per line, or separated by commas or spaces. Repeats count once.",
+    )
+    markup_type = forms.ChoiceField(
+        label="Markup", required=False, choices=[("", "Store default"), *MarkupType.choices]
+    )
+    markup_value = forms.DecimalField(label="Markup value", required=False, min_value=0, decimal_places=4)
+    category = forms.CharField(label="Category", required=False, max_length=200, help_text="Created if new.")
+    tags = forms.CharField(label="Tags", required=False, max_length=1000, help_text="Separated by commas.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind, value = data.get("markup_type"), data.get("markup_value")
+        if kind and value is None:
+            self.add_error("markup_value", "Give the markup value.")
+        elif kind:
+            try:
+                data["markup"] = clean_markup({"type": kind, "value": str(value)})
+            except ValidationError as exc:
+                self.add_error("markup_value", exc.messages)
+        else:
+            data["markup"] = None
+        data["tag_list"] = [t.strip() for t in (data.get("tags") or "").split(",") if t.strip()]
+        return data
+
+
+class CatalogSearchForm(forms.Form):
+    keyword = forms.CharField(label="Keyword", required=False, max_length=200)
+    category_id = forms.CharField(label="CJ category ID", required=False, max_length=64)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)

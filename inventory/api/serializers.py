@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from nexusone.accounts.choices import SyncFrequency
+from nexusone.core.serializers import StrictFieldsMixin
+
+from .. import actions
+from ..choices import MarkupType, OutOfStockAction
+from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockAlert, SyncChange, SyncRun, Variant
+from ..pricing import PriceRule, parse_markup
+
+
+def raise_api_error(exc: DjangoValidationError) -> None:
+    """An action's ValidationError as the API's 400 naming the field."""
+    if hasattr(exc, "error_dict"):
+        raise serializers.ValidationError(
+            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        )
+    raise serializers.ValidationError(exc.messages)
+
+
+def exc_list_messages(errors: list) -> list[str]:
+    return [str(message) for error in errors for message in error.messages]
+
+
+class MarkupField(serializers.JSONField):
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if data in (None, {}):
+            return {}
+        try:
+            markup_type, value = parse_markup(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["markup"]) from None
+        return {"type": markup_type, "value": str(value)}
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variant
+        fields = [
+            "id",
+            "external_id",
+            "sku",
+            "name",
+            "attributes",
+            "image_url",
+            "cost_price",
+            "price",
+            "stock_quantity",
+            "reserved_quantity",
+        ]
+        read_only_fields = fields
+
+
+READ_ONLY_PRODUCT_FIELDS = [
+    "id",
+    "external_id",
+    "supplier",
+    "sku",
+    "image_url",
+    "source_url",
+    "cost_price",
+    "currency",
+    "stock_quantity",
+    "stock_status",
+    "is_available",
+    "margin",
+    "category_name",
+    "variants",
+    "last_sync_at",
+    "created_at",
+    "updated_at",
+]
+
+
+class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
+    markup = MarkupField(required=False)
+    low_stock_threshold = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    # Written as a category id or name and tag names; read back in to_representation.
+    category = serializers.CharField(allow_null=True, allow_blank=True, required=False, write_only=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, write_only=True)
+    stock_status = serializers.SerializerMethodField()
+    margin = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    variants = VariantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "external_id",
+            "supplier",
+            "name",
+            "sku",
+            "image_url",
+            "source_url",
+            "cost_price",
+            "price",
+            "currency",
+            "markup",
+            "price_locked",
+            "stock_quantity",
+            "stock_status",
+            "is_active",
+            "is_available",
+            "low_stock_threshold",
+            "margin",
+            "category",
+            "category_name",
+            "tags",
+            "variants",
+            "last_sync_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = READ_ONLY_PRODUCT_FIELDS
+
+    def get_stock_status(self, product: Product) -> str:
+        return product.stock_status(self.context.get("default_threshold", DEFAULT_LOW_STOCK_THRESHOLD))
+
+    def to_representation(self, product: Product) -> dict:
+        data = super().to_representation(product)
+        data["category"] = str(product.category_id) if product.category_id else None
+        data["tags"] = [tag.name for tag in product.tags.all()]
+        return data
+
+    def update(self, product: Product, validated_data: dict) -> Product:
+        try:
+            return actions.update_product(product, by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise_api_error(exc)
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "is_full",
+            "dry_run",
+            "product_ids",
+            "total",
+            "processed",
+            "changed",
+            "failed",
+            "api_calls",
+            "percent",
+            "errors",
+            "started_at",
+            "finished_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SyncStartSerializer(StrictFieldsMixin, serializers.Serializer):
+    product_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=10000)
+
+    def validate_product_ids(self, value: list) -> list[str]:
+        ids = {str(pid) for pid in value}
+        known = {
+            str(pk)
+            for pk in Product.objects.for_merchant(self.context["merchant"])
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        }
+        unknown = sorted(ids - known)
+        if unknown:
+            raise serializers.ValidationError(f"Unknown products: {', '.join(unknown[:10])}.")
+        return sorted(ids)
+
+
+class StockAlertSerializer(serializers.ModelSerializer):
+    product_id = serializers.UUIDField(read_only=True)
+    variant_id = serializers.UUIDField(read_only=True, allow_null=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+
+    class Meta:
+        model = StockAlert
+        fields = [
+            "id",
+            "product_id",
+            "variant_id",
+            "product_name",
+            "kind",
+            "state",
+            "stock_quantity",
+            "threshold",
+            "opened_at",
+            "notified_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class SyncChangeSerializer(serializers.ModelSerializer):
+    run_id = serializers.UUIDField(read_only=True, allow_null=True)
+    product_id = serializers.UUIDField(read_only=True)
+    variant_id = serializers.UUIDField(read_only=True, allow_null=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    cost_move_percent = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True, allow_null=True)
+
+    class Meta:
+        model = SyncChange
+        fields = [
+            "id",
+            "run_id",
+            "product_id",
+            "variant_id",
+            "product_name",
+            "kind",
+            "status",
+            "old_stock",
+            "new_stock",
+            "old_cost",
+            "new_cost",
+            "old_price",
+            "new_price",
+            "cost_move_percent",
+            "note",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
+    low_stock_threshold = serializers.IntegerField(min_value=0, required=False)
+    sync_frequency = serializers.ChoiceField(choices=SyncFrequency.choices, required=False)
+    out_of_stock_action = serializers.ChoiceField(choices=OutOfStockAction.choices, required=False)
+    reactivate_when_back = serializers.BooleanField(required=False)
+    price_guardrail_percent = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    ship_from_countries = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2), required=False, max_length=250
+    )
+    default_markup = MarkupField(required=False)
+    round_to_99 = serializers.BooleanField(required=False)
+    minimum_profit = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
+    allowed_sync_frequencies = serializers.ListField(read_only=True)
+    next_sync_schedule = serializers.CharField(read_only=True, allow_null=True)
+
+    def to_representation(self, inventory_settings) -> dict:
+        rule = inventory_settings.default_pricing_rule
+        merchant = inventory_settings.merchant
+        from django_celery_beat.models import PeriodicTask
+
+        task = PeriodicTask.objects.filter(name=actions.schedule_name(merchant)).select_related("crontab").first()
+        return {
+            "low_stock_threshold": inventory_settings.low_stock_threshold,
+            "sync_frequency": inventory_settings.sync_frequency,
+            "out_of_stock_action": inventory_settings.out_of_stock_action,
+            "reactivate_when_back": inventory_settings.reactivate_when_back,
+            "price_guardrail_percent": str(inventory_settings.price_guardrail_percent),
+            "ship_from_countries": inventory_settings.ship_from_countries,
+            "default_markup": {"type": rule.markup_type, "value": str(rule.markup_value)} if rule else None,
+            "round_to_99": rule.round_to_99 if rule else False,
+            "minimum_profit": str(rule.minimum_profit) if rule else "0.00",
+            "allowed_sync_frequencies": sorted(merchant.capabilities.sync_frequencies),
+            "next_sync_schedule": str(task.crontab) if task and task.crontab else None,
+        }
+
+    def to_action_kwargs(self) -> dict:
+        data = dict(self.validated_data)
+        markup = data.pop("default_markup", None)
+        if markup:
+            data["markup_type"], data["markup_value"] = markup["type"], Decimal(markup["value"])
+        return data
+
+
+class PricingRuleSerializer(StrictFieldsMixin, serializers.Serializer):
+    markup = MarkupField()
+    round_to_99 = serializers.BooleanField(required=False, default=False)
+    minimum_profit = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
+    )
+
+    def validate_markup(self, value: dict) -> dict:
+        if not value:
+            raise serializers.ValidationError("A markup is required.")
+        return value
+
+    def to_rule(self) -> PriceRule:
+        data = self.validated_data
+        return PriceRule(
+            markup_type=MarkupType(data["markup"]["type"]),
+            markup_value=Decimal(data["markup"]["value"]),
+            round_to_99=data["round_to_99"],
+            minimum_profit=data["minimum_profit"],
+        )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from nexusone.accounts.choices import SyncFrequency
+
+from .choices import MarkupType, OutOfStockAction
+from .pricing import PriceRule
+
+BULK_ACTIONS = [
+    ("sync", "Sync selected"),
+    ("activate", "Activate"),
+    ("deactivate", "Deactivate"),
+    ("set_markup", "Set markup"),
+    ("set_category", "Set category"),
+    ("add_tags", "Add tags"),
+]
+
+
+class PricingRuleForm(forms.Form):
+    markup_type = forms.ChoiceField(choices=MarkupType.choices, label="Markup")
+    markup_value = forms.DecimalField(min_value=Decimal("0"), max_digits=10, decimal_places=2, label="Value")
+    round_to_99 = forms.BooleanField(required=False, label="End prices in .99")
+    minimum_profit = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=10, decimal_places=2, initial=Decimal("0"), label="Minimum profit"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("markup_type") == MarkupType.MULTIPLIER and data.get("markup_value", 1) < 1:
+            self.add_error("markup_value", "A multiplier below 1 would sell under cost.")
+        return data
+
+    def to_rule(self) -> PriceRule:
+        data = self.cleaned_data
+        return PriceRule(data["markup_type"], data["markup_value"], data["round_to_99"], data["minimum_profit"])
+
+
+class InventorySettingsForm(forms.Form):
+    low_stock_threshold = forms.IntegerField(min_value=0, label="Low-stock threshold")
+    sync_frequency = forms.ChoiceField(choices=SyncFrequency.choices, label="Sync schedule")
+    out_of_stock_action = forms.ChoiceField(choices=OutOfStockAction.choices, label="When a product runs out")
+    reactivate_when_back = forms.BooleanField(required=False, label="Reactivate when back in stock")
+    price_guardrail_percent = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=6, decimal_places=2, label="Hold cost moves above (%)"
+    )
+    ship_from_countries = forms.CharField(
+        required=False, label="Ship-from countries", help_text="Warehouse country codes, e.g. CN, US; empty: all."
+    )
+
+    def __init__(self, *args, merchant=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if merchant is not None:
+            allowed = merchant.capabilities.sync_frequencies
+            self.fields["sync_frequency"].choices = [c for c in SyncFrequency.choices if c[0] in allowed]
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(choices=BULK_ACTIONS)
+    selected = forms.MultipleChoiceField(choices=[], error_messages={"required": "Select at least one product."})
+    markup_type = forms.ChoiceField(choices=MarkupType.choices, required=False)
+    markup_value = forms.DecimalField(min_value=Decimal("0"), required=False)
+    value = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, product_ids=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].choices = [(str(pk), str(pk)) for pk in product_ids]
+
+
+class PriceEditForm(forms.Form):
+    price = forms.DecimalField(min_value=Decimal("0"), max_digits=12, decimal_places=2)
+    price_locked = forms.BooleanField(required=False)

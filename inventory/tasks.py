@@ -1,0 +1,29 @@
+"""Thin Celery tasks: load by id, call the action."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .choices import SyncTrigger
+
+
+@shared_task(name="inventory.run_sync", ignore_result=True)
+def run_sync_task(run_id: str) -> None:
+    from .actions import execute_sync
+    from .models import SyncRun
+
+    run = SyncRun.objects.select_related("merchant").filter(pk=run_id).first()
+    if run is not None:
+        execute_sync(run)
+
+
+@shared_task(name="inventory.scheduled_sync", ignore_result=True)
+def scheduled_sync_task(merchant_id: str) -> None:
+    """Beat's per-merchant schedule: a full sync, run on this worker."""
+    from nexusone.accounts.models import Merchant
+
+    from .actions import start_sync
+
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    if merchant is not None:
+        start_sync(merchant, SyncTrigger.SCHEDULED, run_now=True)

@@ -1,0 +1,77 @@
+"""Inventory fixtures: a connected CJ account, a catalog mirrored from the FakeSupplier, eager tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from inventory import actions
+from inventory.models import Product, Variant
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the sandbox tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
+from nexusone.suppliers.models import SupplierAccount
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch):
+    monkeypatch.setattr(actions, "SYNC_BACKOFF_SECONDS", 0)
+
+
+@pytest.fixture
+def cj_account(merchant):
+    return SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="test-key")
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """Run Celery tasks in-process (and on-commit callbacks at once)."""
+    from nexusone.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | None = None, **fields) -> Product:
+    """A catalog product matching the fake supplier's `pid` (optionally with other DB stock/cost)."""
+    supplier_product = fake.products[pid]
+    db_cost = Decimal(cost) if cost is not None else supplier_product.cost_price
+    price = actions.compute_price(merchant, db_cost)
+    variants = supplier_product.variants
+    product = Product.objects.create(
+        merchant=merchant,
+        external_id=pid,
+        name=supplier_product.name,
+        sku=supplier_product.sku,
+        cost_price=db_cost,
+        price=price,
+        stock_quantity=sum(fake.stock[v.variant_id] if stock is None else stock for v in variants),
+        **fields,
+    )
+    for variant in variants:
+        Variant.objects.create(
+            merchant=merchant,
+            product=product,
+            external_id=variant.variant_id,
+            sku=variant.sku,
+            name=variant.name,
+            cost_price=db_cost,
+            price=price,
+            stock_quantity=fake.stock[variant.variant_id] if stock is None else stock,
+        )
+    return product
+
+
+@pytest.fixture
+def catalog(merchant, fake_supplier, cj_account):
+    """Three products, in step with the supplier: 2 variants of 20 each, cost 4.00."""
+    products = []
+    for i in range(1, 4):
+        pid = f"PID-{i}"
+        fake_supplier.add_product(pid, name=f"Lamp {i}", cost="4.00", variants=2, stock=20)
+        products.append(mirror(merchant, fake_supplier, pid))
+    return products
