@@ -199,3 +199,22 @@ def test_the_account_is_the_one_whose_key_verifies_whatever_the_payload_claims(
     assert _post(client, fake_supplier, message).status_code == 200
 
     assert WebhookMessage.objects.get().merchant == merchant
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stock_message_for_our_variant_prompts_an_inventory_sync(client, account, fake_supplier, merchant, variant):
+    from inventory.models import SyncRun
+
+    stock = {
+        "messageId": "s-2",
+        "type": "STOCK",
+        "messageType": "UPDATE",
+        "params": {
+            variant.external_id: [{"vid": variant.external_id, "areaId": 1, "countryCode": "CN", "storageNum": 3}]
+        },
+    }
+
+    assert _post(client, fake_supplier, stock).status_code == 200
+
+    assert WebhookMessage.objects.get().state == WebhookState.PROCESSED
+    assert SyncRun.objects.filter(merchant=merchant, trigger="webhook").exists()
