@@ -49,3 +49,12 @@ def test_mask_shows_only_the_tail():
     assert fields.mask(API_KEY) == "••••cdef"
     assert fields.mask("short") == "••••"
     assert fields.mask("") == ""
+
+
+def test_admin_shows_the_api_key_masked_never_in_clear(account, admin_client):
+    page = admin_client.get(f"/admin/suppliers/supplieraccount/{account.pk}/change/").content.decode()
+    assert "••••cdef" in page
+    assert API_KEY not in page
+    listing = admin_client.get("/admin/suppliers/supplieraccount/").content.decode()
+    assert "••••cdef" in listing
+    assert API_KEY not in listing
