@@ -258,6 +258,16 @@ CJ_API_KEY = env.str("CJ_API_KEY", default="")
 CJ_QPS = env.float("CJ_QPS", default=0)  # 0: take the account level's QPS
 CJ_SANDBOX_API_KEY = env.str("CJ_SANDBOX_API_KEY", default="sandbox-key")
 CJ_SANDBOX_ENABLED = env.bool("CJ_SANDBOX_ENABLED", default=False)
+CJ_SANDBOX_ORDERS = env.bool("CJ_SANDBOX_ORDERS", default=False)  # send isSandbox=1 on every order
+CJ_SANDBOX_WEBHOOK_URL = env.str("CJ_SANDBOX_WEBHOOK_URL", default="")
+CJ_TIMEOUT = (env.float("CJ_CONNECT_TIMEOUT", default=5.0), env.float("CJ_READ_TIMEOUT", default=30.0))
+CJ_MAX_ATTEMPTS = env.int("CJ_MAX_ATTEMPTS", default=3)
+CJ_RETRY_MAX_WAIT = env.float("CJ_RETRY_MAX_WAIT", default=30.0)  # a longer Retry-After goes back to the caller
+CJ_CIRCUIT_THRESHOLD = env.int("CJ_CIRCUIT_THRESHOLD", default=5)  # transient failures ...
+CJ_CIRCUIT_WINDOW = env.int("CJ_CIRCUIT_WINDOW", default=60)  # ... within this many seconds open the circuit
+CJ_CIRCUIT_COOLDOWN = env.int("CJ_CIRCUIT_COOLDOWN", default=30)  # seconds before a probe may close it
+CJ_TOKEN_LOGIN_INTERVAL = env.int("CJ_TOKEN_LOGIN_INTERVAL", default=300)  # CJ allows one login per 5 minutes
+CJ_CALL_LOG_ENABLED = env.bool("CJ_CALL_LOG_ENABLED", default=True)
 
 # --- live events (SSE) ---------------------------------------------------------------
 # Streams end after this long and the browser reconnects; tests keep it short so the
