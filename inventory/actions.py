@@ -333,11 +333,15 @@ def update_product(product: Product, *, by: User | None = None, **changes: Any) 
         changes["category"] = resolve_category(merchant, changes["category"])
     with transaction.atomic():
         tags = resolve_tags(merchant, changes.pop("tags")) if "tags" in changes else None
+        fields = {"updated_at"}
         for name, value in changes.items():
             if name == "is_active":
                 product.auto_deactivated = False
+                fields.add("auto_deactivated")
             setattr(product, name, (value or {}) if name == "markup" else value)
-        product.save()
+            fields.add(name)
+        # Only the edited columns: stock and costs may have moved (sync, orders) since the product was read.
+        product.save(update_fields=sorted(fields))
         if tags is not None:
             product.tags.set(tags)
         if "markup" in changes and "price" not in changes and not product.price_locked:

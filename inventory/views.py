@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
@@ -35,6 +37,22 @@ def _merchant_or_403(request: HttpRequest):
 def _require_write(request: HttpRequest) -> None:
     if request.membership is None or not request.membership.can_write:
         raise PermissionDenied("Viewers cannot change inventory.")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the page the form came from (`next`), only when it is on this site."""
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("inventory:index")
 
 
 def _render(request: HttpRequest, template: str, context: dict, partial: str | None = None, **kwargs) -> HttpResponse:
@@ -133,11 +151,12 @@ def sync_start(request: HttpRequest) -> HttpResponse:
 def bulk_action(request: HttpRequest) -> HttpResponse:
     merchant = _merchant_or_403(request)
     _require_write(request)
-    product_ids = Product.objects.for_merchant(merchant).filter(pk__in=request.POST.getlist("selected"))
+    wanted = [pk for pk in request.POST.getlist("selected") if _is_uuid(pk)]
+    product_ids = Product.objects.for_merchant(merchant).filter(pk__in=wanted)
     form = BulkActionForm(request.POST, product_ids=product_ids.values_list("pk", flat=True))
     if not form.is_valid():
         messages.error(request, "; ".join(f"{', '.join(errors)}" for errors in form.errors.values()))
-        return redirect(request.POST.get("next") or "inventory:index")
+        return _back(request)
     action, selected = form.cleaned_data["action"], form.cleaned_data["selected"]
     try:
         if action == "sync":
@@ -153,7 +172,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{dict(form.fields['action'].choices)[action]}: {count} product(s).")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(request.POST.get("next") or "inventory:index")
+    return _back(request)
 
 
 @login_required

@@ -227,3 +227,27 @@ def test_the_catalog_page_query_count_does_not_grow_with_rows(owner_client, merc
         response = owner_client.get("/inventory/")
 
     assert response.content.decode().count('class="badge badge-') >= 25
+
+
+def test_bulk_actions_go_back_only_to_pages_of_this_site(owner_client, merchant):
+    product = ProductFactory(merchant=merchant)
+    body = {"action": "activate", "selected": [str(product.pk)]}
+    away = owner_client.post("/inventory/bulk/", {**body, "next": "https://evil.example/"})
+    assert away["Location"] == "/inventory/"
+    back = owner_client.post("/inventory/bulk/", {**body, "next": "/inventory/?stock=low"})
+    assert back["Location"] == "/inventory/?stock=low"
+
+
+def test_a_bulk_action_with_a_malformed_product_id_is_an_error_message_not_a_crash(owner_client, merchant):
+    response = owner_client.post("/inventory/bulk/", {"action": "activate", "selected": ["not-a-uuid"]}, follow=True)
+    assert response.status_code == 200
+    assert "Select at least one product" in response.content.decode() or "not one of" in response.content.decode()
+
+
+def test_editing_a_product_keeps_stock_that_moved_since_it_was_read(merchant):
+    product = ProductFactory(merchant=merchant, stock_quantity=10)
+    stale = Product.objects.get(pk=product.pk)
+    Product.objects.filter(pk=product.pk).update(stock_quantity=3)  # a sync or an order meanwhile
+    actions.update_product(stale, name="Renamed", price=Decimal("9.99"))
+    product.refresh_from_db()
+    assert (product.name, product.price, product.stock_quantity) == ("Renamed", Decimal("9.99"), 3)

@@ -13,15 +13,16 @@ from . import actions
 from .forms import ConnectCJForm
 
 
-def _require_writer(request: HttpRequest) -> None:
-    if request.merchant is None or request.membership is None or not request.membership.can_write:
-        raise PermissionDenied("Only owners and managers can change the CJ connection.")
+def _require_owner(request: HttpRequest) -> None:
+    """The CJ connection holds the store's API key: owners only (managers do everything but members, plan, keys)."""
+    if request.merchant is None or request.membership is None or not request.membership.is_owner:
+        raise PermissionDenied("Only the store's owner can change the CJ connection.")
 
 
 @login_required
 @require_POST
 def connect_cj(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    _require_owner(request)
     form = ConnectCJForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
@@ -44,7 +45,7 @@ def connect_cj(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_cj(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    _require_owner(request)
     result = actions.check_connection(request.merchant, by=request.user, request=request)
     (messages.success if result.ok else messages.error)(request, result.message)
     return redirect("accounts:settings")
@@ -53,7 +54,7 @@ def check_cj(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect_cj(request: HttpRequest) -> HttpResponse:
-    _require_writer(request)
+    _require_owner(request)
     if actions.disconnect_account(request.merchant, by=request.user, request=request):
         messages.success(request, "Disconnected from CJ.")
     return redirect("accounts:settings")

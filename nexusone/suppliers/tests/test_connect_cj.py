@@ -64,6 +64,14 @@ def test_viewers_cannot_change_the_connection(viewer_client, merchant):
     assert not SupplierAccount.objects.filter(merchant=merchant).exists()
 
 
+def test_managers_cannot_change_the_api_key_or_disconnect(client, manager, merchant):
+    SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="owners-key")
+    client.force_login(manager)
+    assert client.post(CONNECT, {"api_key": "managers-key"}).status_code == 403
+    assert client.post("/settings/cj/disconnect/").status_code == 403
+    assert SupplierAccount.objects.get(merchant=merchant).api_key == "owners-key"
+
+
 def test_disconnect_forgets_key_and_tokens(owner_client, merchant, cj_sandbox):
     owner_client.post(CONNECT, {"api_key": "sandbox-key"})
     owner_client.post("/settings/cj/disconnect/")
