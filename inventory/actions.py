@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nexusone.accounts.choices import SyncFrequency
+from nexusone.accounts.plans import PlanFeatureMissing
 from nexusone.core.audit import record_event
 from nexusone.core.events import publish_event
 from nexusone.core.exceptions import InvalidTransition
@@ -135,7 +136,7 @@ def update_inventory_settings(merchant: Merchant, *, by: User | None = None, **c
     frequency = changes.get("sync_frequency")
     if frequency is not None and frequency not in merchant.capabilities.sync_frequencies:
         allowed = ", ".join(sorted(merchant.capabilities.sync_frequencies))
-        raise ValidationError(
+        raise PlanFeatureMissing(
             {"sync_frequency": f"Your {merchant.get_plan_display()} plan allows: {allowed}. Upgrade for hourly syncs."}
         )
     if "ship_from_countries" in changes:

@@ -12,7 +12,9 @@ from rest_framework.views import APIView
 
 from extension_auth.authentication import WITH_EXTENSION_TOKENS
 from extension_auth.permissions import ExtensionScope
+from nexusone.accounts.plans import PlanFeatureMissing
 from nexusone.core.api import MerchantScopedMixin
+from nexusone.core.exceptions import PlanRequired
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.permissions import IsMerchantMember
 
@@ -167,6 +169,8 @@ class SettingsView(MerchantScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         try:
             updated = actions.update_inventory_settings(self.merchant, by=request.user, **serializer.to_action_kwargs())
+        except PlanFeatureMissing as exc:
+            raise PlanRequired(" ".join(exc.messages)) from exc
         except DjangoValidationError as exc:
             raise_api_error(exc)
         updated = actions.get_inventory_settings(self.merchant)

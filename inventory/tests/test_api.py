@@ -263,14 +263,16 @@ def test_settings_read_and_update(api, merchant):
     assert body["next_sync_schedule"]
 
 
-def test_settings_refuse_a_frequency_the_plan_lacks(api, merchant):
+def test_settings_refuse_a_frequency_the_plan_lacks_with_plan_required(api, merchant):
     merchant.plan = "free"
     merchant.save()
 
     response = api.put("/api/inventory/settings", {"sync_frequency": "hourly"}, format="json")
 
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["attr"] == "sync_frequency"
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "plan_required"
+    assert "hourly" in response.json()["errors"][0]["detail"]
+    assert api.get("/api/inventory/settings").json()["sync_frequency"] != "hourly"
 
 
 def test_settings_refuse_unknown_fields(api):

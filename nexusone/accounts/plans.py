@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from nexusone.core.exceptions import PlanRequired
 
 from .choices import Plan, SyncFrequency
@@ -28,6 +30,11 @@ PLAN_CAPABILITIES: dict[str, PlanCapabilities] = {
 }
 
 FEATURES = ("automatic_fulfillment", "chrome_extension")
+
+
+class PlanFeatureMissing(ValidationError):
+    """A field asks for something the plan lacks: a form shows it beside the field; the API answers
+    403 `plan_required` (DESIGN.md §6)."""
 
 
 def capabilities(plan: str) -> PlanCapabilities:

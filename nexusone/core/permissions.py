@@ -22,6 +22,13 @@ class IsMerchantMember(BasePermission):
         return request.method in SAFE_METHODS or membership.can_write
 
 
+class IsMemberOfAnyRole(BasePermission):
+    """Acting for a merchant, whatever the role (for per-user actions such as marking read)."""
+
+    def has_permission(self, request: Request, view) -> bool:
+        return get_api_merchant(request) is not None
+
+
 class IsOwner(BasePermission):
     message = "Only the merchant's owner can do this."
 

@@ -94,3 +94,17 @@ def test_last_owner_cannot_be_demoted(owner_client, owner, merchant):
     owner_client.post(reverse("accounts:member_update", args=[membership.pk]), {"role": "viewer"})
     membership.refresh_from_db()
     assert membership.role == "owner"
+
+
+def test_a_user_without_a_merchant_gets_403_not_a_crash_marking_a_notification(merchant):
+    from conftest import jwt_client
+    from tests.factories import UserFactory
+
+    note = notify(merchant, "test", title="mine")
+    response = jwt_client(UserFactory()).post(f"/api/notifications/{note.pk}/read")
+    assert response.status_code == 403
+
+
+def test_a_viewer_may_mark_a_notification_read(viewer_api, merchant):
+    note = notify(merchant, "test", title="mine")
+    assert viewer_api.post(f"/api/notifications/{note.pk}/read").json()["read"] is True

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nexusone.core.api import MerchantScopedMixin
-from nexusone.core.permissions import IsMerchantMember
+from nexusone.core.permissions import IsMemberOfAnyRole, IsMerchantMember
 
 from ..models import Notification
 
@@ -30,11 +30,9 @@ class NotificationViewSet(MerchantScopedMixin, mixins.ListModelMixin, viewsets.G
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated, IsMerchantMember]
 
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsMemberOfAnyRole])
     def read(self, request: Request, pk: str | None = None) -> Response:
-        """Mark one notification read (any member may: it changes no store data)."""
-        if self.merchant is None:
-            return Response(status=404)
+        """Mark one notification read (viewers too: it changes no store data)."""
         notification = self.get_object()
         if notification.read_at is None:
             notification.read_at = timezone.now()
