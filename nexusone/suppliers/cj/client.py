@@ -318,7 +318,7 @@ class CJSupplier:
                 "updated_at",
             ]
         )
-        self.tokens.renew(stale_token="", forced=True)
+        self.tokens.renew(stale_token="", forced=True, adopt_shared=False)
 
     def get_settings(self) -> dict[str, Any]:
         return self._call("GET", "setting/get") or {}

@@ -2,11 +2,17 @@
 expiry, refresh with the refresh token, fall back to a new login. One renewal at a
 time per account across processes: the account row is locked while renewing, and
 whoever waited re-reads the row and uses the fresh pair.
+
+Merchants can share one CJ account (the platform's CJ_API_KEY, or one key entered
+twice). CJ limits logins per CJ account, not per merchant, so the latest pair is also
+kept, encrypted, in the cache under the CJ account: a merchant needing a token first
+adopts a fresh pair another merchant obtained, instead of logging in again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +24,7 @@ from django.utils import timezone
 from limits import RateLimitItemPerMinute
 from limits.strategies import MovingWindowRateLimiter
 
+from nexusone.core.fields import decrypt, encrypt
 from nexusone.suppliers.base import SupplierAuthError, SupplierRateLimited
 from nexusone.suppliers.models import SupplierAccount
 
@@ -49,6 +56,14 @@ def cj_account_key(account: SupplierAccount) -> str:
     return hashlib.sha256(api_key_for(account).encode()).hexdigest()[:24] if api_key_for(account) else str(account.pk)
 
 
+_SHARED_FIELDS = ("accessToken", "accessTokenExpiryDate", "refreshToken", "refreshTokenExpiryDate", "openId")
+_SHARED_SECONDS = 15 * 24 * 3600
+
+
+def _shared_key(account: SupplierAccount) -> str:
+    return f"supplier:cj:tokens:{cj_account_key(account)}"
+
+
 class TokenManager:
     def __init__(
         self, account: SupplierAccount, post_auth: PostAuth, *, now: Callable[[], datetime] = timezone.now
@@ -67,8 +82,10 @@ class TokenManager:
             return self.account.access_token
         return self.renew(stale_token=self.account.access_token, forced=False)
 
-    def renew(self, *, stale_token: str, forced: bool = True) -> str:
-        """Get a new pair unless another worker already replaced `stale_token` while we waited."""
+    def renew(self, *, stale_token: str, forced: bool = True, adopt_shared: bool = True) -> str:
+        """Get a new pair unless another worker already replaced `stale_token` while we waited.
+
+        `adopt_shared=False` insists on CJ's own answer (connecting checks the key itself)."""
         if self.account._state.adding:  # an unsaved account: nothing to share or lock
             self._store(self.account, self._refresh(self.account) or self._login(self.account), persist=False)
             return self.account.access_token
@@ -78,9 +95,24 @@ class TokenManager:
             if self._fresh(locked) and (someone_else_renewed or not forced):
                 self._adopt(locked)
                 return locked.access_token
-            data = self._refresh(locked) or self._login(locked)
+            shared = self._shared_pair(locked, stale_token) if adopt_shared else None
+            data = shared or self._refresh(locked) or self._login(locked)
             self._store(locked, data)
             return locked.access_token
+
+    def _shared_pair(self, account: SupplierAccount, stale_token: str) -> dict[str, Any] | None:
+        """A fresh pair another connection to the same CJ account obtained, if any."""
+        stored = cache.get(_shared_key(account))
+        if not stored:
+            return None
+        try:
+            data = json.loads(decrypt(stored))
+        except ValueError:
+            return None
+        expires = cj_datetime(data.get("accessTokenExpiryDate"))
+        if data.get("accessToken") in ("", stale_token) or expires is None or expires - REFRESH_MARGIN <= self.now():
+            return None
+        return data
 
     def _refresh(self, account: SupplierAccount) -> dict[str, Any] | None:
         expires = account.refresh_token_expires_at
@@ -108,6 +140,10 @@ class TokenManager:
             cache.set(marker, 1, timeout=interval)
         return data
 
+    def _share(self, account: SupplierAccount, data: dict[str, Any]) -> None:
+        pair = {key: data.get(key) for key in _SHARED_FIELDS if data.get(key) is not None}
+        cache.set(_shared_key(account), encrypt(json.dumps(pair, default=str)), timeout=_SHARED_SECONDS)
+
     def _store(self, account: SupplierAccount, data: dict[str, Any], *, persist: bool = True) -> None:
         if not isinstance(data, dict) or not data.get("accessToken"):
             raise SupplierAuthError("CJ answered the token call without an access token.")
@@ -123,6 +159,7 @@ class TokenManager:
         account.last_error = ""
         if not persist:
             return
+        self._share(account, data)
         account.save(
             update_fields=[
                 "access_token",

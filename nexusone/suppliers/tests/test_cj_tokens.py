@@ -191,3 +191,34 @@ def test_an_unsaved_account_logs_in_without_touching_the_database(merchant, cj_s
     assert make_client(account).get_settings() == {"x": 1}
     assert account.access_token == TOKEN["accessToken"]
     assert not SupplierAccount.objects.exists()
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_merchants_sharing_one_cj_key_share_its_token_instead_of_logging_in_twice(
+    new_account, other_merchant, make_client
+):
+    login = responses.post(LOGIN, json=ok(TOKEN))
+    responses.get(SETTINGS, json=ok({}))
+    make_client(new_account).get_settings()
+    second = SupplierAccount.objects.create(
+        merchant=other_merchant, supplier="cj", api_key=new_account.api_key, qps=1000
+    )
+    make_client(second).get_settings()  # CJ allows one login per 5 minutes per CJ account
+    assert login.call_count == 1
+    second.refresh_from_db()
+    assert second.access_token == TOKEN["accessToken"]
+    assert second.open_id == "284517903"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_different_cj_key_never_adopts_another_accounts_token(new_account, other_merchant, make_client):
+    login = responses.post(LOGIN, json=ok(TOKEN))
+    responses.get(SETTINGS, json=ok({}))
+    make_client(new_account).get_settings()
+    other = SupplierAccount.objects.create(
+        merchant=other_merchant, supplier="cj", api_key="CJ7654321@api@ffffffffffffffffffffffffffffffff", qps=1000
+    )
+    make_client(other).get_settings()
+    assert login.call_count == 2
