@@ -102,9 +102,16 @@ def run() -> None:
         bodies.append((raw, sign))
     unique_ids = {json.loads(raw)["messageId"] for raw, _ in bodies}
 
+    clients = threading.local()
+
     def deliver(item: tuple[bytes, str]) -> int:
         raw, sign = item
-        response = Client().post("/api/webhooks/cj", data=raw, content_type="application/json", headers={"sign": sign})
+        # One client per thread, as a server process builds its request handler once (not per request).
+        if not hasattr(clients, "web"):
+            clients.web = Client()
+        response = clients.web.post(
+            "/api/webhooks/cj", data=raw, content_type="application/json", headers={"sign": sign}
+        )
         return response.status_code
 
     barrier = threading.Barrier(WORKERS)

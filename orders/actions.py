@@ -16,11 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 import requests
+from auditlog.context import disable_auditlog
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -523,12 +524,24 @@ def choose_quote(quotes: list[ShippingQuote], method: str = "") -> ShippingQuote
 # --- create ----------------------------------------------------------------------------------------------
 
 
-def resolve_lines(merchant: Merchant, items: list[LineInput]) -> list[_ResolvedLine]:
-    """Map requested items to the merchant's variants; unknown ones are a ValidationError naming the item."""
+def _catalog_variants(merchant: Merchant, items: list[LineInput]) -> QuerySet[Variant]:
+    """The merchant's variants of every product the items name, with their products (in no particular order)."""
+    product_ids = {str(item.product_id) for item in items}
+    return (
+        Variant.objects.for_merchant(merchant).filter(product_id__in=product_ids).select_related("product").order_by()
+    )
+
+
+def resolve_lines(
+    merchant: Merchant, items: list[LineInput], variants: list[Variant] | None = None
+) -> list[_ResolvedLine]:
+    """Map requested items to the merchant's variants; unknown ones are a ValidationError naming the item.
+
+    `variants`: the result of `_catalog_variants(merchant, items)` when the caller has read it already."""
     if not items:
         raise ValidationError({"items": "An order needs at least one item."})
-    product_ids = {str(item.product_id) for item in items}
-    variants = list(Variant.objects.for_merchant(merchant).filter(product_id__in=product_ids).select_related("product"))
+    if variants is None:
+        variants = list(_catalog_variants(merchant, items))
     by_id = {str(v.pk): v for v in variants}
     by_product: dict[str, list[Variant]] = {}
     for variant in variants:
@@ -566,12 +579,24 @@ def _supplier_lines(lines: list[_ResolvedLine]) -> list[OrderLineRequest]:
 def create_order(
     merchant: Merchant, data: OrderInput, *, by: User | None = None, source: str = OrderSource.API
 ) -> tuple[Order, bool]:
-    """Create an order, or return the one with the same reference (created=False, nothing reserved)."""
+    """Create an order, or return the one with the same reference (created=False, nothing reserved).
+
+    Reads: one query for the variants and whether the reference is taken, one for the CJ account (skipped when
+    the stock as read cannot cover the order). Writes: one transaction of single-statement inserts, the stock
+    reservation last. The unique reference stays the authority for duplicates that race past the read."""
     reference = data.reference.strip()
-    existing = Order.objects.for_merchant(merchant).filter(reference=reference).first()
-    if existing is not None:
-        return existing, False
-    lines = resolve_lines(merchant, data.items)
+    same_reference = Order.objects.for_merchant(merchant).filter(reference=reference).order_by().values("pk")
+    variants = (
+        list(_catalog_variants(merchant, data.items).annotate(existing_order_id=Subquery(same_reference[:1])))
+        if data.items
+        else []
+    )
+    existing_id = variants[0].existing_order_id if variants else same_reference.values_list("pk", flat=True).first()
+    if existing_id is not None:
+        return Order.objects.get(pk=existing_id), False
+    lines = resolve_lines(merchant, data.items, variants)
+    # Before asking the supplier anything: an order we cannot fill costs no quote (and no CJ call on a miss).
+    refuse_if_short(lines)
     account = get_supplier_account(merchant)
     if account is None:
         raise SupplierNotConnected()
@@ -590,27 +615,30 @@ def create_order(
     except SupplierRejected as exc:
         raise ValidationError({"shipping_address": f"CJ cannot quote shipping here: {exc}"}) from exc
 
-    refuse_if_short(lines)
     subtotal = sum((_unit_price(line.variant) * line.quantity for line in lines), ZERO)
     currency = lines[0].variant.product.currency
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                merchant=merchant,
-                reference=reference,
-                source=source,
-                customer_name=data.customer_name.strip(),
-                customer_email=data.customer_email.strip(),
-                customer_phone=data.customer_phone.strip(),
-                shipping_address=data.shipping_address,
-                shipping_method=method,
-                shipping_days=days,
-                shipping_cost=cost,
-                subtotal=subtotal,
-                total_amount=subtotal + cost,
-                currency=currency,
-                created_by=by,
-            )
+            # The creation is recorded by the order.created AuditEvent, the first status event and the
+            # fulfillment log; auditlog's copy of every initial field would add an INSERT and the diffing of
+            # ~40 fields to each order. Later changes are still audit-logged with old and new values.
+            with disable_auditlog():
+                order = Order.objects.create(
+                    merchant=merchant,
+                    reference=reference,
+                    source=source,
+                    customer_name=data.customer_name.strip(),
+                    customer_email=data.customer_email.strip(),
+                    customer_phone=data.customer_phone.strip(),
+                    shipping_address=data.shipping_address,
+                    shipping_method=method,
+                    shipping_days=days,
+                    shipping_cost=cost,
+                    subtotal=subtotal,
+                    total_amount=subtotal + cost,
+                    currency=currency,
+                    created_by=by,
+                )
             order_lines = OrderLine.objects.bulk_create(
                 [
                     OrderLine(
@@ -1401,10 +1429,30 @@ def receive_webhook(raw_body: bytes, headers: dict[str, str], *, source: str = "
         raw_body=raw_body.decode("utf-8", errors="replace"),
         received_at=timezone.now(),
     )
-    # One INSERT … ON CONFLICT DO NOTHING: no error path, no transaction of its own.
-    WebhookMessage.objects.bulk_create([message], ignore_conflicts=True)
+    if not store_webhook_once(message):
+        return WebhookReceipt("duplicate", message)  # stored and queued when it first came
     request_inbox_drain()
     return WebhookReceipt("stored", message)
+
+
+def store_webhook_once(message: WebhookMessage) -> bool:
+    """Insert the message unless (source, message_id) is already in the inbox; True when this call stored it.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING id` in autocommit: a single round trip, no BEGIN/COMMIT
+    (bulk_create(ignore_conflicts=True) wraps its INSERT in a transaction), no error for a replay, and the
+    unique constraint stays the one authority when two deliveries of the same message race."""
+    meta = WebhookMessage._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(message, add=True), connection) for field in fields]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    conflict = f"ON CONFLICT ({quote('source')}, {quote('message_id')}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    # Only names from the model's metadata are interpolated; every value is a bound parameter.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) {conflict}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone() is not None
 
 
 INBOX_DRAIN_KEY = "orders:webhook-inbox-drain-queued"

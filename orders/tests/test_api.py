@@ -246,3 +246,42 @@ def test_without_a_cj_account_create_is_a_409(api, variant):
 
     assert response.status_code == 409
     assert response.json()["errors"][0]["code"] == "supplier_not_connected"
+
+
+def test_creating_an_order_through_the_api_takes_at_most_thirteen_queries(
+    api, merchant, account, variant, django_assert_max_num_queries
+):
+    # The first order of a merchant also creates its fulfillment settings row; measure a later one.
+    assert api.post("/api/order-fulfillment", create_body(variant, 1, "#W1"), format="json").status_code == 201
+
+    # user, membership, variants + reference check, CJ account, savepoint, order, lines, status event,
+    # outbox row, fulfillment log rows, audit event, stock reservation, release.
+    with django_assert_max_num_queries(13):
+        response = api.post("/api/order-fulfillment", create_body(variant, 1, "#W2"), format="json")
+
+    assert response.status_code == 201
+    assert [item["quantity"] for item in response.json()["items"]] == [1]
+
+
+def test_an_order_the_stock_cannot_cover_is_refused_in_three_queries_without_a_quote(
+    api, merchant, account, variant, fake_supplier, django_assert_max_num_queries
+):
+    # user, membership, variants + reference check: nothing is asked of CJ for an order we cannot fill.
+    with django_assert_max_num_queries(3):
+        response = api.post("/api/order-fulfillment", create_body(variant, 11), format="json")
+
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "insufficient_stock"
+    assert not [name for name, _ in fake_supplier.calls if name == "quote_shipping"]
+
+
+def test_a_repeated_reference_still_answers_with_the_first_order_when_stock_has_run_out(
+    api, merchant, account, variant
+):
+    first = api.post("/api/order-fulfillment", create_body(variant, 10), format="json")
+
+    again = api.post("/api/order-fulfillment", create_body(variant, 10), format="json")
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert Order.objects.count() == 1

@@ -141,3 +141,26 @@ def test_retrying_a_failed_order_reserves_again_and_sends_it(merchant, account, 
     assert order.status == OrderStatus.CONFIRMED
     assert variant.stock_quantity == 6
     assert variant.reserved_quantity == 0
+
+
+def test_a_new_order_is_recorded_by_one_audit_event_without_an_auditlog_copy_of_the_row(merchant, account, variant):
+    from auditlog.models import LogEntry
+
+    from nexusone.core.models import AuditEvent
+
+    order, _ = actions.create_order(merchant, order_input(variant, 1))
+
+    event = AuditEvent.objects.get(action="order.created")
+    assert (event.target_id, event.data) == (str(order.pk), {"reference": "#1001"})
+    assert not LogEntry.objects.get_for_object(order).exists()
+    assert order.status_events.get().to_status == OrderStatus.PENDING
+    assert sorted(order.logs.values_list("step", flat=True)) == ["shipping.quoted", "stock.reserved"]
+
+
+def test_later_changes_of_an_order_are_still_audit_logged(merchant, account, variant):
+    from auditlog.models import LogEntry
+
+    order, _ = actions.create_order(merchant, order_input(variant, 1))
+    actions.cancel_order(order, reason="changed mind")
+
+    assert LogEntry.objects.get_for_object(order).filter(action=LogEntry.Action.UPDATE).exists()

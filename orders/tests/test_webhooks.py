@@ -218,3 +218,31 @@ def test_a_stock_message_for_our_variant_prompts_an_inventory_sync(client, accou
 
     assert WebhookMessage.objects.get().state == WebhookState.PROCESSED
     assert SyncRun.objects.filter(merchant=merchant, trigger="webhook").exists()
+
+
+def test_a_message_is_stored_with_one_statement_and_a_replay_with_one_more(
+    client, account, fake_supplier, merchant, django_assert_max_num_queries
+):
+    _post(client, fake_supplier, order_message("warm-up", "#nope", "SHIPPED"))  # loads the signing keys once
+
+    with django_assert_max_num_queries(1):
+        first = _post(client, fake_supplier, order_message("q1", "#nope", "SHIPPED"))
+    with django_assert_max_num_queries(1):
+        replay = _post(client, fake_supplier, order_message("q1", "#nope", "SHIPPED"))
+
+    assert first.status_code == replay.status_code == 200
+    assert replay.json() == {"code": 200, "result": "success", "message": "ok"}
+    assert WebhookMessage.objects.filter(message_id="q1").count() == 1
+
+
+def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_supplier, merchant, monkeypatch):
+    queued = []
+    monkeypatch.setattr(actions, "request_inbox_drain", lambda: queued.append(1))
+    raw, sign = signed(fake_supplier, order_message("d1", "#nope", "SHIPPED"))
+
+    first = actions.receive_webhook(raw, {"sign": sign})
+    again = actions.receive_webhook(raw, {"sign": sign})
+
+    assert (first.outcome, again.outcome) == ("stored", "duplicate")
+    assert queued == [1]
+    assert WebhookMessage.objects.filter(message_id="d1").count() == 1
