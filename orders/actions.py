@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,7 @@ from rest_framework import status as http_status
 from rest_framework.exceptions import APIException, ErrorDetail
 
 from inventory.models import Product, Variant
+from nexusone.accounts.models import Merchant
 from nexusone.core.audit import record_event
 from nexusone.core.events import publish_event
 from nexusone.core.exceptions import Conflict, InvalidTransition
@@ -81,7 +83,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from nexusone.accounts.models import Merchant, User
+    from nexusone.accounts.models import User
     from nexusone.suppliers.base import Supplier
 
 logger = logging.getLogger(__name__)
@@ -662,7 +664,13 @@ def create_order(
                 merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by
             )
             submission = SupplierSubmission.objects.create(
-                merchant=merchant, order=order, idempotency_key=reference, next_attempt_at=timezone.now()
+                # CJ's orderNumber is our order id, never the store's reference: two merchants (or a
+                # store's own CJ orders) may share a reference, and CJ answers a repeat with the
+                # existing order, which would bind this order to someone else's.
+                merchant=merchant,
+                order=order,
+                idempotency_key=str(order.pk),
+                next_attempt_at=timezone.now(),
             )
             FulfillmentLog.objects.bulk_create(
                 [
@@ -1565,23 +1573,41 @@ def _apply_event(merchant: Merchant, event: WebhookEvent) -> tuple[str, str]:
     if topic in ("logistic", "logistics"):
         return apply_logistic_event(merchant, event)
     if topic in ("product", "variant", "stock"):
-        try:
-            from inventory.actions import apply_supplier_stock_event
-        except ImportError:
-            return WebhookState.PROCESSED, "Inventory handler not installed; product/stock message kept, not applied."
-        apply_supplier_stock_event(merchant, event)
+        from inventory.actions import apply_supplier_stock_event
+
+        # Every store on this CJ account that carries the product hears of the change.
+        sharing = Merchant.objects.filter(pk__in=merchants_sharing_cj_account(merchant))
+        for each in sharing:
+            apply_supplier_stock_event(each, event)
         return WebhookState.PROCESSED, f"{topic} applied to inventory"
     return WebhookState.IGNORED, f"Topic {event.topic!r} is not handled."
 
 
+def merchants_sharing_cj_account(merchant: Merchant) -> list[Any]:
+    """The merchant first, then every other merchant connected to the same CJ account (same openId).
+
+    One CJ account can serve several stores (the platform's CJ_API_KEY); its webhooks are signed
+    with that account's key, so the receiver cannot tell the stores apart by signature."""
+    accounts = [account for account, _ in _webhook_accounts()]
+    own = next((a.open_id for a in accounts if a.merchant_id == merchant.pk and a.open_id), "")
+    others = [a.merchant_id for a in accounts if own and a.open_id == own and a.merchant_id != merchant.pk]
+    return [merchant.pk, *others]
+
+
 def _find_order(merchant: Merchant, *, order_id: str = "", reference: str = "") -> Order | None:
-    orders = Order.objects.for_merchant(merchant)
+    """By CJ's order id or our order id (CJ's orderNumber) among the stores on this CJ account;
+    by the store's own reference only within the message's store (ORDER_CONNNECTED messages)."""
+    orders = Order.objects.filter(merchant_id__in=merchants_sharing_cj_account(merchant))
     if order_id:
         found = orders.filter(external_order_id=order_id).first()
         if found is not None:
             return found
     if reference:
-        return orders.filter(reference=reference).first()
+        try:
+            found = orders.filter(pk=uuid.UUID(reference)).first()
+        except ValueError:
+            found = None
+        return found or Order.objects.for_merchant(merchant).filter(reference=reference).first()
     return None
 
 

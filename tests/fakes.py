@@ -37,12 +37,30 @@ from nexusone.suppliers.base import (
 )
 
 
+def order_number(reference: str) -> str:
+    """CJ's orderNumber for a store reference: our order id (tests name orders by their reference)."""
+    from orders.models import Order
+
+    order = Order.objects.filter(reference=reference).order_by("created_at").first()
+    return str(order.pk) if order is not None else reference
+
+
+class OrdersByNumber(dict):
+    """CJ's orders by orderNumber; a test may also look one up by the store's reference."""
+
+    def __missing__(self, key: str) -> SupplierOrder:
+        number = order_number(key)
+        if number != key and number in self:
+            return self[number]
+        raise KeyError(key)
+
+
 @dataclass
 class FakeSupplier:
     code: str = "cj"
     products: dict[str, SupplierProduct] = field(default_factory=dict)
     stock: dict[str, int] = field(default_factory=dict)  # vid -> quantity (one CN warehouse)
-    orders: dict[str, SupplierOrder] = field(default_factory=dict)  # by reference
+    orders: dict[str, SupplierOrder] = field(default_factory=OrdersByNumber)  # by orderNumber (our order id)
     tracking: dict[str, TrackingInfo] = field(default_factory=dict)
     fail_products: set[str] = field(default_factory=set)  # pids whose calls raise SupplierUnavailable
     fail_times: dict[str, int] = field(default_factory=dict)  # pid -> how many more calls fail, then succeed
@@ -168,13 +186,15 @@ class FakeSupplier:
         return created
 
     def set_order_status(self, reference: str, status: str, tracking_number: str = "") -> SupplierOrder:
+        reference = order_number(reference) if reference not in self.orders else reference
         order = self.orders[reference]
         numbers = (tracking_number,) if tracking_number else order.tracking_numbers
         self.orders[reference] = replace(order, status=status, tracking_numbers=numbers)
         return self.orders[reference]
 
     def create_calls(self, reference: str | None = None) -> int:
-        return sum(1 for name, arg in self.calls if name == "create_order" and reference in (None, arg))
+        number = order_number(reference) if reference else None
+        return sum(1 for name, arg in self.calls if name == "create_order" and number in (None, arg))
 
     def find_order(self, reference: str) -> SupplierOrder | None:
         self.calls.append(("find_order", reference))

@@ -24,24 +24,6 @@ def _eager_tasks():
     app.conf.task_always_eager = previous
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """Debian's Chromium, session-scoped as pytest-playwright requires (the root fixture is function-scoped)."""
-    return {
-        "headless": True,
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
 @pytest.fixture
 def account(merchant, fake_supplier):
     return SupplierAccount.objects.create(

@@ -22,7 +22,7 @@ def test_creating_an_order_reserves_stock_and_writes_order_lines_and_outbox_row(
     assert order.lines.get().quantity == 3
     submission = SupplierSubmission.objects.get(order=order)
     assert submission.state == SubmissionState.PENDING
-    assert submission.idempotency_key == "#1001"
+    assert submission.idempotency_key == str(order.pk)  # CJ's orderNumber: our id, not the store's reference
 
 
 def test_the_cheapest_shipping_quote_is_chosen_and_added_to_the_total(merchant, account, variant):

@@ -45,7 +45,7 @@ def test_a_timeout_after_sending_becomes_unknown_and_is_reconciled_without_a_sec
     assert submission.state == SubmissionState.ACCEPTED
     assert order.status == OrderStatus.CONFIRMED
     assert fake_supplier.create_calls("#1001") == 1
-    assert ("find_order", "#1001") in fake_supplier.calls
+    assert ("find_order", str(order.pk)) in fake_supplier.calls
 
 
 @pytest.mark.django_db
@@ -104,7 +104,8 @@ def test_a_row_left_sending_by_a_crashed_worker_is_picked_up_and_looked_up_first
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
-    assert fake_supplier.calls.index(("find_order", "#1001")) < fake_supplier.calls.index(("create_order", "#1001"))
+    number = str(order.pk)  # CJ's orderNumber is our order id
+    assert fake_supplier.calls.index(("find_order", number)) < fake_supplier.calls.index(("create_order", number))
 
 
 @pytest.mark.django_db
@@ -161,7 +162,8 @@ def test_cj_saying_the_order_exists_leads_to_a_lookup_not_a_new_number(merchant,
     order, submission = _pending(merchant, variant)
     from nexusone.suppliers.base import SupplierOrder
 
-    fake_supplier.orders["#1001"] = SupplierOrder(order_id="CJ-EXISTING", reference="#1001", status="CREATED")
+    number = str(order.pk)
+    fake_supplier.orders[number] = SupplierOrder(order_id="CJ-EXISTING", reference=number, status="CREATED")
 
     actions.submit_order(submission.pk)
     _make_due(submission)
@@ -170,3 +172,25 @@ def test_cj_saying_the_order_exists_leads_to_a_lookup_not_a_new_number(merchant,
     order.refresh_from_db()
     assert order.external_order_id == "CJ-EXISTING"
     assert order.status == OrderStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_two_stores_with_the_same_reference_get_two_cj_orders_on_one_cj_account(
+    merchant, other_merchant, account, variant, fake_supplier
+):
+    """The store's reference is not CJ's orderNumber: "#1001" at two stores are two CJ orders."""
+    from nexusone.suppliers.models import SupplierAccount
+    from tests.factories import ProductFactory, VariantFactory
+
+    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", api_key=account.api_key)
+    other_variant = VariantFactory(product=ProductFactory(merchant=other_merchant), stock_quantity=10)
+    first, _ = actions.create_order(merchant, order_input(variant, 1, reference="#1001"))
+    second, _ = actions.create_order(other_merchant, order_input(other_variant, 1, reference="#1001"))
+    actions.submit_order(first.submission.pk)
+    actions.submit_order(second.submission.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == OrderStatus.CONFIRMED
+    assert first.external_order_id != second.external_order_id
+    assert fake_supplier.create_calls() == 2

@@ -23,7 +23,7 @@ def test_an_order_goes_to_cj_and_is_followed_to_delivery(cj_sandbox, cj_sandbox_
     assert order.status == OrderStatus.CONFIRMED
     assert order.awaiting_payment
     sandbox_order = cj_sandbox.state.orders[order.external_order_id]
-    assert sandbox_order.order_number == "#1001"
+    assert sandbox_order.order_number == str(order.pk)
     assert sandbox_order.is_sandbox == 1
 
     cj_sandbox.advance_order(order.external_order_id, "SHIPPED")

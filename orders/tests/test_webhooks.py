@@ -246,3 +246,24 @@ def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_s
     assert (first.outcome, again.outcome) == ("stored", "duplicate")
     assert queued == [1]
     assert WebhookMessage.objects.filter(message_id="d1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_order_message_reaches_the_store_whose_order_it_is_when_stores_share_a_cj_account(
+    client, merchant, other_merchant, account, fake_supplier
+):
+    from nexusone.suppliers.models import SupplierAccount
+    from tests.factories import ProductFactory, VariantFactory
+
+    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", api_key="key", open_id=account.open_id)
+    theirs_variant = VariantFactory(product=ProductFactory(merchant=other_merchant), stock_quantity=10)
+    theirs, _ = actions.create_order(other_merchant, order_input(theirs_variant, 1, reference="#1001"))
+    actions.submit_order(theirs.submission.pk)
+    actions.forget_webhook_accounts()
+
+    response = _post(client, fake_supplier, order_message("shared-1", str(theirs.pk), "SHIPPED", tracking="T-9"))
+
+    assert response.status_code == 200
+    message = WebhookMessage.objects.get(message_id="shared-1")
+    theirs.refresh_from_db()
+    assert theirs.status == OrderStatus.SHIPPED, (message.state, message.note)
