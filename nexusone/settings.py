@@ -25,6 +25,16 @@ if TESTING:
     env.ENVIRON.setdefault("SESSION_COOKIE_SECURE", "false")
     env.ENVIRON.setdefault("CSRF_COOKIE_SECURE", "false")
 
+# Code-only management commands (migration checks, schema export) sign and decrypt nothing:
+# they may run on a bare checkout with throwaway keys. Everything else needs real keys.
+CODE_ONLY_COMMANDS = {"makemigrations", "check", "help", "showmigrations", "sqlmigrate", "spectacular"}
+_command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+if not DEBUG and not TESTING and _command in CODE_ONLY_COMMANDS:
+    from cryptography.fernet import Fernet
+
+    env.ENVIRON.setdefault("SECRET_KEY", Fernet.generate_key().decode())
+    env.ENVIRON.setdefault("FIELD_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
