@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
 from nexusone.suppliers.base import SupplierError
 from nexusone.suppliers.registry import get_supplier
@@ -29,16 +30,6 @@ def _page(request: HttpRequest, template: str, context: dict, partial: str | Non
     response = render(request, name, context)
     response["Vary"] = "HX-Request"
     return response
-
-
-def _require_merchant(request: HttpRequest) -> None:
-    if request.merchant is None:
-        raise PermissionDenied("This account is not a member of any store.")
-
-
-def _require_write(request: HttpRequest) -> None:
-    if not request.membership.can_write:
-        raise PermissionDenied("Viewers cannot import products.")
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -70,11 +61,11 @@ def _start(request: HttpRequest, form: ImportForm, source: str, inputs) -> Impor
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     """Paste URLs or IDs, preview what will happen, then import."""
-    _require_merchant(request)
+    current_merchant(request)
     form = ImportForm(request.POST or None)
     preview = None
     if request.method == "POST":
-        _require_write(request)
+        require_write(request, "import products")
         if form.is_valid():
             if request.POST.get("action") == "preview":
                 preview = actions.preview_import(request.merchant, form.cleaned_data["inputs"])
@@ -104,7 +95,7 @@ def _index_context(request: HttpRequest, form: ImportForm, preview) -> dict:
 @login_required
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     """A job with its progress bar and per-item table; htmx polls the `progress` partial while it runs."""
-    _require_merchant(request)
+    current_merchant(request)
     job = get_object_or_404(ImportJob.objects.for_merchant(request.merchant), pk=job_id)
     items = job.items.select_related("product").order_by("position")
     return _page(request, "imports/job.html", {"job": job, "items": items}, "progress")
@@ -112,7 +103,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    _require_merchant(request)
+    current_merchant(request)
     jobs = ImportJob.objects.for_merchant(request.merchant).select_related("created_by")
     filterset = ImportJobFilter(request.GET or None, queryset=jobs)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
@@ -126,10 +117,10 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def catalog(request: HttpRequest) -> HttpResponse:
     """Search the supplier's catalog and import the checked products in one job."""
-    _require_merchant(request)
+    current_merchant(request)
     account = actions.get_supplier_account(request.merchant)
     if request.method == "POST":
-        _require_write(request)
+        require_write(request, "import products")
         pids = request.POST.getlist("pid")
         form = ImportForm(
             {

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
+from nexusone.core.access import current_merchant, require_write
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.core.forms import apply_validation_error
 
@@ -26,17 +27,6 @@ from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, Pricing
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
 
 PAGE_SIZE = 25
-
-
-def _merchant_or_403(request: HttpRequest):
-    if request.merchant is None:
-        raise PermissionDenied("This account is not a member of any merchant.")
-    return request.merchant
-
-
-def _require_write(request: HttpRequest) -> None:
-    if request.membership is None or not request.membership.can_write:
-        raise PermissionDenied("Viewers cannot change inventory.")
 
 
 def _is_uuid(value: str) -> bool:
@@ -87,7 +77,7 @@ def _progress_response(request: HttpRequest, merchant, run: SyncRun | None = Non
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The catalog: table with filters and cursor pages, Sync now with progress, alerts."""
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     partial = request.GET.get("partial") if request.htmx else None
     if partial == "progress":
         return _progress_response(request, merchant)
@@ -137,8 +127,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sync_start(request: HttpRequest) -> HttpResponse:
     """Sync now: start (or join) the full sync; htmx gets the progress partial, others a redirect."""
-    merchant = _merchant_or_403(request)
-    _require_write(request)
+    merchant = current_merchant(request)
+    require_write(request, "change inventory")
     run = actions.start_sync(merchant, SyncTrigger.MANUAL, by=request.user)
     if request.htmx:
         return _progress_response(request, merchant, SyncRun.objects.get(pk=run.pk))
@@ -149,8 +139,8 @@ def sync_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def bulk_action(request: HttpRequest) -> HttpResponse:
-    merchant = _merchant_or_403(request)
-    _require_write(request)
+    merchant = current_merchant(request)
+    require_write(request, "change inventory")
     wanted = [pk for pk in request.POST.getlist("selected") if _is_uuid(pk)]
     product_ids = Product.objects.for_merchant(merchant).filter(pk__in=wanted)
     form = BulkActionForm(request.POST, product_ids=product_ids.values_list("pk", flat=True))
@@ -178,13 +168,13 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
 @login_required
 def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
     """Inline price edit of one row: GET the editor, POST the price (and lock) back into the row."""
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     product = get_object_or_404(Product.objects.for_merchant(merchant).select_related("category"), pk=product_id)
     threshold = actions.get_inventory_settings(merchant).low_stock_threshold
     form = PriceEditForm(initial={"price": product.price, "price_locked": product.price_locked})
     editing = request.method == "GET" and request.GET.get("edit") == "1"
     if request.method == "POST":
-        _require_write(request)
+        require_write(request, "change inventory")
         form = PriceEditForm(request.POST)
         if form.is_valid():
             try:
@@ -201,7 +191,7 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
 
 @login_required
 def sync_history(request: HttpRequest) -> HttpResponse:
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     runs = SyncRun.objects.for_merchant(merchant).order_by("-created_at")
     paginator = ProductPagination()
     paginator.ordering = ("-created_at", "-id")
@@ -215,7 +205,7 @@ def sync_history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sync_detail(request: HttpRequest, run_id: str) -> HttpResponse:
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     run = get_object_or_404(SyncRun.objects.for_merchant(merchant), pk=run_id)
     changes = run.changes.select_related("product", "variant").order_by("product__name", "variant__name")[:500]
     context = {"run": run, "changes": changes}
@@ -225,7 +215,7 @@ def sync_detail(request: HttpRequest, run_id: str) -> HttpResponse:
 @login_required
 def changes_review(request: HttpRequest) -> HttpResponse:
     """Held supplier price moves awaiting approval (and the latest decisions)."""
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     held = SyncChange.objects.for_merchant(merchant).filter(status=ChangeStatus.HELD).select_related("product")
     decided = (
         SyncChange.objects.for_merchant(merchant)
@@ -240,8 +230,8 @@ def changes_review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def change_decide(request: HttpRequest, change_id: str, decision: str) -> HttpResponse:
-    merchant = _merchant_or_403(request)
-    _require_write(request)
+    merchant = current_merchant(request)
+    require_write(request, "change inventory")
     if decision not in ("approve", "reject"):
         raise Http404("Unknown decision.")
     change = get_object_or_404(SyncChange.objects.for_merchant(merchant), pk=change_id)
@@ -260,7 +250,7 @@ def change_decide(request: HttpRequest, change_id: str, decision: str) -> HttpRe
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Threshold, schedule, out-of-stock action, guardrail; the default pricing rule with a preview."""
-    merchant = _merchant_or_403(request)
+    merchant = current_merchant(request)
     inventory_settings = actions.get_inventory_settings(merchant)
     rule = inventory_settings.default_pricing_rule
     settings_form = InventorySettingsForm(
@@ -284,7 +274,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
     previews = None
     if request.method == "POST":
-        _require_write(request)
+        require_write(request, "change inventory")
         intent = request.POST.get("intent")
         if intent == "settings":
             settings_form = InventorySettingsForm(request.POST, merchant=merchant)

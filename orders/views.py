@@ -7,13 +7,14 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException
 
+from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
 
 from . import actions
@@ -24,17 +25,6 @@ from .models import Order, Shipment
 
 PAGE_SIZE = 25
 LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
-
-
-def _merchant(request: HttpRequest):
-    if request.merchant is None:
-        raise PermissionDenied("This account is not a member of any merchant.")
-    return request.merchant
-
-
-def _require_write(request: HttpRequest) -> None:
-    if request.membership is None or not request.membership.can_write:
-        raise PermissionDenied("Viewers cannot change orders.")
 
 
 def _encode_cursor(order: Order) -> str:
@@ -59,7 +49,7 @@ def _render(request: HttpRequest, template: str, partial: str | None, context: d
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    merchant = _merchant(request)
+    merchant = current_merchant(request)
     base = Order.objects.for_merchant(merchant).prefetch_related(
         Prefetch("shipments", queryset=Shipment.objects.order_by("created_at"))
     )
@@ -93,8 +83,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    merchant = _merchant(request)
-    _require_write(request)
+    merchant = current_merchant(request)
+    require_write(request, "change orders")
     form = OrderEntryForm(request.POST or None, merchant=merchant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,7 +132,7 @@ def _shortage(shortage: dict) -> str:
 
 @login_required
 def detail(request: HttpRequest, order_id: str) -> HttpResponse:
-    merchant = _merchant(request)
+    merchant = current_merchant(request)
     order = get_object_or_404(
         Order.objects.for_merchant(merchant)
         .select_related("submission", "merchant")
@@ -188,8 +178,8 @@ def _sandbox_can_advance(order: Order) -> bool:
 @login_required
 @require_POST
 def order_action(request: HttpRequest, order_id: str, action: str) -> HttpResponse:
-    merchant = _merchant(request)
-    _require_write(request)
+    merchant = current_merchant(request)
+    require_write(request, "change orders")
     order = get_object_or_404(Order.objects.for_merchant(merchant), pk=order_id)
     try:
         if action == "cancel":
@@ -232,14 +222,14 @@ def _flatten(detail) -> str:
 
 @login_required
 def fulfillment_settings(request: HttpRequest) -> HttpResponse:
-    merchant = _merchant(request)
+    merchant = current_merchant(request)
     current = actions.get_fulfillment_settings(merchant)
     form = FulfillmentSettingsForm(
         request.POST or None,
         initial={"pay_from_balance": current.pay_from_balance, "from_country_code": current.from_country_code},
     )
     if request.method == "POST" and request.POST.get("register_webhooks"):
-        _require_write(request)
+        require_write(request, "change orders")
         try:
             url = actions.register_webhooks(merchant, by=request.user)
         except ValidationError as exc:
@@ -250,7 +240,7 @@ def fulfillment_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"CJ now sends order, logistics, product and stock messages to {url}.")
         return redirect("orders:settings")
     if request.method == "POST":
-        _require_write(request)
+        require_write(request, "change orders")
         if form.is_valid():
             try:
                 actions.update_fulfillment_settings(merchant, by=request.user, **form.cleaned_data)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from nexusone.core.access import require_owner, require_write
 from nexusone.core.forms import apply_validation_error
 from nexusone.core.tenancy import SESSION_KEY
 
@@ -40,11 +41,6 @@ def switch_merchant(request: HttpRequest) -> HttpResponse:
     return redirect("core:dashboard")
 
 
-def _require_owner(request: HttpRequest) -> None:
-    if request.membership is None or not request.membership.is_owner:
-        raise PermissionDenied("Only the merchant's owner can do this.")
-
-
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     if request.merchant is None:
@@ -52,8 +48,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     merchant_form = MerchantForm(instance=request.merchant)
     member_form = MemberForm()
     if request.method == "POST":
-        if not request.membership.can_write:
-            raise PermissionDenied("Viewers cannot change settings.")
+        require_write(request, "change settings")
         merchant_form = MerchantForm(request.POST, instance=request.merchant)
         if merchant_form.is_valid():
             merchant_form.save()
@@ -86,7 +81,7 @@ def settings_sections(request: HttpRequest) -> list[str]:
 @login_required
 @require_POST
 def member_add(request: HttpRequest) -> HttpResponse:
-    _require_owner(request)
+    require_owner(request, "manage members")
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
@@ -102,7 +97,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def member_update(request: HttpRequest, membership_id: str) -> HttpResponse:
-    _require_owner(request)
+    require_owner(request, "manage members")
     membership = get_object_or_404(Membership, pk=membership_id, merchant=request.merchant)
     try:
         if request.POST.get("remove"):

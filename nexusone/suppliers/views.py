@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+
+from nexusone.core.access import require_owner
 
 from . import actions
 from .forms import ConnectCJForm
 
 
-def _require_owner(request: HttpRequest) -> None:
-    """The CJ connection holds the store's API key: owners only (managers do everything but members, plan, keys)."""
-    if request.merchant is None or request.membership is None or not request.membership.is_owner:
-        raise PermissionDenied("Only the store's owner can change the CJ connection.")
-
-
 @login_required
 @require_POST
 def connect_cj(request: HttpRequest) -> HttpResponse:
-    _require_owner(request)
+    require_owner(request, "change the CJ connection")
     form = ConnectCJForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(" ".join(errors) for errors in form.errors.values()))
@@ -45,7 +41,7 @@ def connect_cj(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_cj(request: HttpRequest) -> HttpResponse:
-    _require_owner(request)
+    require_owner(request, "change the CJ connection")
     result = actions.check_connection(request.merchant, by=request.user, request=request)
     (messages.success if result.ok else messages.error)(request, result.message)
     return redirect("accounts:settings")
@@ -54,7 +50,7 @@ def check_cj(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect_cj(request: HttpRequest) -> HttpResponse:
-    _require_owner(request)
+    require_owner(request, "change the CJ connection")
     if actions.disconnect_account(request.merchant, by=request.user, request=request):
         messages.success(request, "Disconnected from CJ.")
     return redirect("accounts:settings")
