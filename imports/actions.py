@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -30,6 +29,7 @@ from nexusone.accounts.models import Merchant
 from nexusone.accounts.plans import capabilities, cheapest_plan_for_products
 from nexusone.core.audit import record_event
 from nexusone.core.events import publish_event
+from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import (
     Supplier,
     SupplierAuthError,
@@ -39,7 +39,6 @@ from nexusone.suppliers.base import (
     SupplierQuotaExhausted,
     SupplierRejected,
 )
-from nexusone.suppliers.models import SupplierAccount
 from nexusone.suppliers.registry import get_supplier
 
 from .choices import ImportSource, ItemStatus, JobStatus
@@ -74,17 +73,6 @@ class SupplierNotConnected(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(NOT_CONNECTED_MESSAGE, code="supplier_not_connected")
-
-
-# --- reading the supplier account ----------------------------------------------------------------
-
-
-def get_supplier_account(merchant: Merchant) -> SupplierAccount | None:
-    """The merchant's CJ connection; with a platform-wide CJ_API_KEY, one is created on first use."""
-    account = SupplierAccount.objects.for_merchant(merchant).filter(supplier=SUPPLIER).first()
-    if account is None and settings.CJ_API_KEY:
-        account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier=SUPPLIER)
-    return account
 
 
 # --- quota ---------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from nexusone.core.audit import record_event
 from nexusone.core.events import publish_event
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.notifications.actions import notify
+from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import (
     StockLevel,
     Supplier,
@@ -39,7 +40,6 @@ from nexusone.suppliers.base import (
     SupplierUnavailable,
     WebhookEvent,
 )
-from nexusone.suppliers.models import SupplierAccount
 from nexusone.suppliers.registry import get_supplier
 
 from .choices import (
@@ -578,7 +578,7 @@ def execute_sync(
     if not claimed:
         return run
     merchant = run.merchant
-    account = SupplierAccount.objects.for_merchant(merchant).filter(supplier="cj").first()
+    account = get_supplier_account(merchant)
     if account is None:
         return _finish(run, SyncStatus.FAILED, [{"detail": CONNECT_CJ_MESSAGE}])
     try:

@@ -36,6 +36,7 @@ from nexusone.core.events import publish_event
 from nexusone.core.exceptions import Conflict, InvalidTransition
 from nexusone.notifications.actions import notify, send_email
 from nexusone.notifications.models import Level
+from nexusone.suppliers import actions as suppliers
 from nexusone.suppliers.base import (
     Address,
     OrderLineRequest,
@@ -190,12 +191,7 @@ class Earnings:
 
 def get_supplier_account(merchant: Merchant) -> SupplierAccount | None:
     """The merchant's CJ account, with the fulfillment settings fetched in the same query."""
-    return (
-        SupplierAccount.objects.for_merchant(merchant)
-        .filter(supplier="cj")
-        .select_related("merchant__fulfillment_settings")
-        .first()
-    )
+    return suppliers.get_supplier_account(merchant, related=("merchant__fulfillment_settings",))
 
 
 def webhook_url() -> str:

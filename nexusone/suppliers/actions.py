@@ -43,6 +43,19 @@ class ConnectionStatus:
     base_url: str
 
 
+def get_supplier_account(merchant, supplier: str = "cj", *, related: tuple[str, ...] = ()) -> SupplierAccount | None:
+    """The merchant's connection to `supplier`, the one lookup every app uses.
+
+    With a platform-wide CJ_API_KEY (DESIGN.md §7), a merchant without a connection of its
+    own gets one on first use; the merchant's own key, once entered, always wins."""
+    accounts = SupplierAccount.objects.for_merchant(merchant).filter(supplier=supplier)
+    account = accounts.select_related(*related).first() if related else accounts.first()
+    if account is None and supplier == "cj" and settings.CJ_API_KEY:
+        SupplierAccount.objects.get_or_create(merchant=merchant, supplier=supplier)
+        account = accounts.select_related(*related).first() if related else accounts.first()
+    return account
+
+
 def connect_account(
     merchant, api_key: str, *, sandbox_orders: bool | None = None, by=None, request=None
 ) -> ConnectionResult:
