@@ -810,6 +810,22 @@ def flush_writes(run: SyncRun, pending: PendingWrites, context: SyncContext) -> 
     return errors
 
 
+SYNC_STATE_FIELDS = (
+    "stock_quantity",
+    "cost_price",
+    "price",
+    "is_active",
+    "is_available",
+    "auto_deactivated",
+    "missing_count",
+)
+
+
+def _sync_state(product: Product) -> tuple:
+    """The product fields a sync may change: equal before and after means nothing to write."""
+    return tuple(getattr(product, name) for name in SYNC_STATE_FIELDS)
+
+
 def diff_products(
     products: Sequence[Product],
     fetched: dict[Any, Fetched],
@@ -829,15 +845,7 @@ def diff_products(
     guardrail = inventory_settings.price_guardrail_percent
     for product in products:
         data = fetched[product.pk]
-        before = (
-            product.stock_quantity,
-            product.cost_price,
-            product.price,
-            product.is_active,
-            product.is_available,
-            product.auto_deactivated,
-            product.missing_count,
-        )
+        before = _sync_state(product)
         old_stock = product.stock_quantity
         if data.product is None:
             product.missing_count += 1
@@ -936,15 +944,7 @@ def diff_products(
                         new_stock=product.stock_quantity,
                     )
                 )
-        after = (
-            product.stock_quantity,
-            product.cost_price,
-            product.price,
-            product.is_active,
-            product.is_available,
-            product.auto_deactivated,
-            product.missing_count,
-        )
+        after = _sync_state(product)
         if after != before:
             product_rows.append(ProductRow(product.pk, old_stock, *after))
     return product_rows, variant_rows, changes
