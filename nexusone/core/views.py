@@ -55,12 +55,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, notification_id: str) -> HttpResponse:
     from django.shortcuts import get_object_or_404, redirect
-    from django.utils import timezone
 
+    from nexusone.notifications.actions import mark_read
     from nexusone.notifications.models import Notification
 
     notification = get_object_or_404(Notification.objects.for_merchant(request.merchant), pk=notification_id)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    mark_read(notification)
     return redirect("core:notifications")

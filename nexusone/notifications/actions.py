@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .models import Level, Notification
 
@@ -40,6 +41,14 @@ def notify(
             merchant.memberships.filter(role__in=["owner", "manager"]).values_list("user__email", flat=True)
         )
         transaction.on_commit(lambda: send_email(recipients, title, body))
+    return notification
+
+
+def mark_read(notification: Notification) -> Notification:
+    """Mark a notification read once (a second call keeps the first time)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
     return notification
 
 

@@ -1,4 +1,3 @@
-from django.utils import timezone
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -8,6 +7,7 @@ from rest_framework.response import Response
 from nexusone.core.api import MerchantScopedMixin
 from nexusone.core.permissions import IsMemberOfAnyRole, IsMerchantMember
 
+from ..actions import mark_read
 from ..models import Notification
 
 
@@ -33,8 +33,5 @@ class NotificationViewSet(MerchantScopedMixin, mixins.ListModelMixin, viewsets.G
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsMemberOfAnyRole])
     def read(self, request: Request, pk: str | None = None) -> Response:
         """Mark one notification read (viewers too: it changes no store data)."""
-        notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+        notification = mark_read(self.get_object())
         return Response(self.get_serializer(notification).data)
