@@ -2,23 +2,31 @@
 
 Prints: how many were created and refused, units oversold (must be 0), and create requests per
 second through the API next to a bare conditional-UPDATE loop measured in the same run.
-Run with `make bench` (PostgreSQL); it uses a throwaway database.
+
+Both sides run the same way: BENCH_PROCESSES forked processes (default: one per CPU, as an app
+server runs one worker per core) with BENCH_WORKERS threads between them, and a new database
+connection for every request/update. Run with `make bench` (PostgreSQL); it uses a throwaway database.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from _setup import finish, install_fake_supplier, merchant_with_owner, start
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 1)))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+PERSISTENT = os.environ.get("BENCH_PERSISTENT") == "1"
+
+# Set in the parent before the worker processes fork; read by them.
+STATE: dict = {}
 
 
 def main() -> None:
@@ -29,13 +37,65 @@ def main() -> None:
         finish(old_name)
 
 
+def create(i: int) -> int:
+    from django.db import connection
+
+    clients = STATE["clients"]
+    # One client per thread, as a server process builds its request handler once (not per request).
+    if not hasattr(clients, "api"):
+        from rest_framework.test import APIClient
+
+        clients.api = APIClient()
+        clients.api.credentials(HTTP_AUTHORIZATION=f"Bearer {STATE['token']}")
+    try:
+        body = {**STATE["body"], "reference": f"#B{i}"}
+        return clients.api.post("/api/order-fulfillment", body, format="json").status_code
+    finally:
+        if not PERSISTENT:
+            connection.close()
+
+
+def conditional_update(_: int) -> int:
+    from django.db import connection
+    from django.db.models import F
+
+    from inventory.models import Variant
+
+    try:
+        return Variant.objects.filter(pk=STATE["bare_pk"], stock_quantity__gte=F("reserved_quantity") + 1).update(
+            reserved_quantity=F("reserved_quantity") + 1
+        )
+    finally:
+        if not PERSISTENT:
+            connection.close()
+
+
+def _in_threads(kind: str, indices: list[int]) -> list[int]:
+    """One process's share: its indices over its threads."""
+    job = {"create": create, "update": conditional_update}[kind]
+    with ThreadPoolExecutor(max(WORKERS // PROCESSES, 1)) as pool:
+        return list(pool.map(job, indices))
+
+
+def _ready(_: int) -> int:
+    time.sleep(0.3)  # long enough that every worker process takes one
+    return os.getpid()
+
+
+def timed(processes: ProcessPoolExecutor, kind: str, indices: list[int]) -> tuple[float, list[int]]:
+    """Requests per second for `indices` spread over the processes, and every result."""
+    shares = [indices[n::PROCESSES] for n in range(PROCESSES)]
+    started = time.perf_counter()
+    results = [r for share in processes.map(_in_threads, [kind] * PROCESSES, shares) for r in share]
+    return len(indices) / (time.perf_counter() - started), results
+
+
 def run() -> None:
+    import threading
     from unittest import mock
 
     from django.core.cache import cache
-    from django.db import connection
-    from django.db.models import F
-    from rest_framework.test import APIClient
+    from django.db import connections
     from rest_framework.throttling import UserRateThrottle
     from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -53,37 +113,19 @@ def run() -> None:
     bare = Variant.objects.create(
         merchant=merchant, product=product, external_id="V2", sku="V2", price="10.00", stock_quantity=UNITS
     )
-    token = str(RefreshToken.for_user(owner).access_token)
     # The bench user's rate-limit window may still hold an earlier run's requests (same user id, same Redis).
     cache.delete(UserRateThrottle().cache_format % {"scope": "user", "ident": owner.pk})
-    body = {
-        "action": "create",
-        "customer": {"name": "Load Test", "email": "load@example.com"},
-        "shipping_address": {"line1": "1 Main St", "city": "Springfield", "country_code": "US"},
-        "items": [{"product_id": str(product.pk), "variant_id": str(variant.pk), "quantity": 1}],
-    }
-
-    clients = threading.local()
-
-    def create(i: int) -> int:
-        # One client per thread, as a server process builds its request handler once (not per request).
-        if not hasattr(clients, "api"):
-            clients.api = APIClient()
-            clients.api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        try:
-            return clients.api.post(
-                "/api/order-fulfillment", {**body, "reference": f"#B{i}"}, format="json"
-            ).status_code
-        finally:
-            connection.close()
-
-    def conditional_update(_: int) -> int:
-        try:
-            return Variant.objects.filter(pk=bare.pk, stock_quantity__gte=F("reserved_quantity") + 1).update(
-                reserved_quantity=F("reserved_quantity") + 1
-            )
-        finally:
-            connection.close()
+    STATE.update(
+        clients=threading.local(),
+        token=str(RefreshToken.for_user(owner).access_token),
+        bare_pk=bare.pk,
+        body={
+            "action": "create",
+            "customer": {"name": "Load Test", "email": "load@example.com"},
+            "shipping_address": {"line1": "1 Main St", "city": "Springfield", "country_code": "US"},
+            "items": [{"product_id": str(product.pk), "variant_id": str(variant.pk), "quantity": 1}],
+        },
+    )
 
     # Submissions to CJ run in workers after commit; here we measure taking the order.
     api_rates, bare_rates, worst_oversold, outcomes = [], [], 0, []
@@ -92,27 +134,29 @@ def run() -> None:
         mock.patch("orders.tasks.email_customer_task.delay"),
         mock.patch("orders.actions.publish_event"),
     ):
-        for round_number in range(ROUNDS):
-            Order.objects.all().delete()
-            Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
-            with ThreadPoolExecutor(WORKERS) as pool:
-                started = time.perf_counter()
-                statuses = list(pool.map(lambda i, r=round_number: create(r * REQUESTS + i), range(REQUESTS)))
-                api_rates.append(REQUESTS / (time.perf_counter() - started))
-            with ThreadPoolExecutor(WORKERS) as pool:
-                started = time.perf_counter()
-                updated = list(pool.map(conditional_update, range(REQUESTS)))
-                bare_rates.append(REQUESTS / (time.perf_counter() - started))
-            variant.refresh_from_db()
-            oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
-                Order.objects.count() - UNITS, 0
-            )
-            worst_oversold = max(worst_oversold, oversold)
-            outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, sum(updated)))
+        connections.close_all()  # each forked process opens its own
+        with ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork")) as processes:
+            list(processes.map(_ready, range(PROCESSES)))
+            for round_number in range(ROUNDS):
+                Order.objects.all().delete()
+                Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
+                connections.close_all()
+                first = round_number * REQUESTS
+                api_rate, statuses = timed(processes, "create", list(range(first, first + REQUESTS)))
+                bare_rate, updated = timed(processes, "update", list(range(REQUESTS)))
+                api_rates.append(api_rate)
+                bare_rates.append(bare_rate)
+                variant.refresh_from_db()
+                oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
+                    Order.objects.count() - UNITS, 0
+                )
+                worst_oversold = max(worst_oversold, oversold)
+                outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, sum(updated)))
 
     api_rate, bare_rate = statistics.median(api_rates), statistics.median(bare_rates)
     print(
-        f"requests: {REQUESTS} concurrent creates ({WORKERS} threads) for a variant with {UNITS} units, {ROUNDS} rounds"
+        f"requests: {REQUESTS} concurrent creates ({PROCESSES} processes x {max(WORKERS // PROCESSES, 1)} threads) "
+        f"for a variant with {UNITS} units, {ROUNDS} rounds"
     )
     for number, (created, refused, reserved, bare_ok) in enumerate(outcomes, 1):
         print(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import jwt
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.authentication import JWTAuthentication
 
+from nexusone.accounts.authentication import JWTAuthentication
 from nexusone.core.audit import client_ip
 from nexusone.core.exceptions import PlanRequired
 

@@ -71,6 +71,7 @@ class PricingRule(MerchantOwned):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["merchant", "name"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_markup_type_display()} {self.markup_value})"

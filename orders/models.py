@@ -131,6 +131,7 @@ class OrderLine(MerchantOwned):
 
     class Meta:
         ordering = ["product_name", "sku"]
+        indexes = [models.Index(fields=["merchant", "product"])]  # sales per product
         constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_line_quantity_positive")]
 
     def __str__(self) -> str:
@@ -239,6 +240,7 @@ class TrackingEvent(MerchantOwned):
 
     class Meta:
         ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["merchant", "-occurred_at"])]  # the store's latest tracking news
         constraints = [
             models.UniqueConstraint(
                 fields=["shipment", "occurred_at", "status", "description"], name="tracking_event_unique"

@@ -16,7 +16,7 @@ from django.db import models
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from nexusone.accounts.models import Membership, Merchant
+    from nexusone.accounts.models import Membership, Merchant, User
 
 _current_merchant: ContextVar[Merchant | None] = ContextVar("current_merchant", default=None)
 
@@ -41,6 +41,19 @@ def merchant_context(merchant: Merchant | None) -> Iterator[None]:
         _current_merchant.reset(token)
 
 
+_MEMBERSHIPS = "_request_memberships"
+
+
+def attach_memberships(user: User, memberships: list[Membership]) -> User:
+    """Hand the user's memberships (oldest first) to `resolve_membership`, e.g. when authentication read them.
+
+    Only for a user object built for this request: the list is not refreshed afterwards."""
+    for membership in memberships:
+        membership.user = user
+    setattr(user, _MEMBERSHIPS, memberships)
+    return user
+
+
 def resolve_membership(request: HttpRequest) -> Membership | None:
     """The membership the request acts through: the chosen one, else the first."""
     from nexusone.accounts.models import Membership
@@ -48,8 +61,12 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    memberships = Membership.objects.filter(user=user).select_related("merchant").order_by("created_at")
     wanted = request.META.get(HEADER) or (request.session.get(SESSION_KEY) if hasattr(request, "session") else None)
+    known = getattr(user, _MEMBERSHIPS, None)
+    if known is not None:
+        chosen = [m for m in known if wanted and str(m.merchant_id) == str(wanted)]
+        return (chosen or known or [None])[0]
+    memberships = Membership.objects.filter(user=user).select_related("merchant").order_by("created_at")
     if wanted:
         chosen = memberships.filter(merchant_id=wanted).first()
         if chosen is not None:
@@ -68,7 +85,9 @@ MerchantManager = models.Manager.from_queryset(MerchantQuerySet)
 class MerchantOwned(models.Model):
     """Base for every tenant-owned row: carries the merchant and a scoped manager."""
 
-    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="+")
+    # Every tenant table leads an index with merchant (enforced by a system check, core.checks), so the
+    # plain merchant index would only cost writes and planning time.
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="+", db_index=False)
 
     objects = MerchantManager()
 
