@@ -17,13 +17,13 @@ def _leading_merchant(model) -> bool:
     return any(fields and fields[0].lstrip("-") in ("merchant", "merchant_id") for fields in candidates)
 
 
-@checks.register(checks.Tags.models, checks.Tags.database)
-def tenant_tables_indexed_by_merchant(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+@checks.register(checks.Tags.models)
+def tenant_tables_indexed_by_merchant(app_configs=None, models=None, **kwargs) -> list[checks.CheckMessage]:
     """MerchantOwned drops the plain merchant index: every tenant table must lead an index with merchant."""
     from .tenancy import MerchantOwned
 
     errors = []
-    for model in apps.get_models():
+    for model in models if models is not None else apps.get_models():
         if issubclass(model, MerchantOwned) and not model._meta.proxy and not _leading_merchant(model):
             errors.append(
                 checks.Error(

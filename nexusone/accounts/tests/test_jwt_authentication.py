@@ -1,0 +1,66 @@
+"""The API's JWT authentication: the user and their memberships in one query, simplejwt's checks kept."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import jwt_client
+from nexusone.accounts.choices import Role
+from nexusone.notifications.actions import notify
+from tests.factories import MembershipFactory, MerchantFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _user_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"] or 'JOIN "accounts_user"' in q["sql"]]
+
+
+def test_a_request_reads_the_user_with_its_memberships_in_one_query(owner, merchant):
+    notify(merchant, "test.note", title="Hello")
+    api = jwt_client(owner)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get("/api/notifications")
+
+    assert response.status_code == 200
+    assert [n["title"] for n in response.json()["results"]] == ["Hello"]
+    reads = _user_reads(ctx.captured_queries)
+    assert len(reads) == 1 and "accounts_membership" in reads[0]
+    assert len([q for q in ctx.captured_queries if '"accounts_membership"' in q["sql"]]) == 1
+
+
+def test_the_merchant_header_chooses_among_the_users_memberships(owner, merchant):
+    second = MerchantFactory()
+    MembershipFactory(user=owner, merchant=second, role=Role.VIEWER)
+    notify(second, "test.note", title="For the second store")
+    api = jwt_client(owner)
+
+    chosen = api.get("/api/notifications", HTTP_X_MERCHANT_ID=str(second.pk))
+    default = api.get("/api/notifications")
+
+    assert [n["title"] for n in chosen.json()["results"]] == ["For the second store"]
+    assert default.json()["results"] == []  # the first membership (the owner's store) has none
+
+
+def test_an_inactive_users_token_is_refused(owner):
+    api = jwt_client(owner)
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    response = api.get("/api/notifications")
+
+    assert response.status_code == 401
+
+
+def test_a_user_without_a_store_is_authenticated_but_not_a_member():
+    response = jwt_client(UserFactory()).get("/api/notifications")
+
+    assert response.status_code == 403
+
+
+def test_a_token_for_a_deleted_user_is_refused(owner):
+    api = jwt_client(owner)
+    owner.delete()
+
+    assert api.get("/api/notifications").status_code == 401
