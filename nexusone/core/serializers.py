@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rest_framework import serializers
@@ -22,3 +23,17 @@ class StrictFieldsMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class BuiltOnceFieldsMixin:
+    """ModelSerializer works out its fields from the model for every instance it serializes.
+
+    The result only depends on the class, so it is built once and copied, as DRF copies declared fields."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._built_fields = built
+        return copy.deepcopy(built)

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from nexusone.core.serializers import StrictFieldsMixin
+from nexusone.core.serializers import BuiltOnceFieldsMixin, StrictFieldsMixin
 
 from .. import actions
 from ..countries import is_country_code
@@ -117,7 +117,7 @@ class RefundSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class OrderItemSerializer(serializers.ModelSerializer):
+class OrderItemSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     product_id = serializers.UUIDField(read_only=True)
     variant_id = serializers.UUIDField(read_only=True)
 
@@ -136,7 +136,7 @@ class OrderItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
     customer = serializers.SerializerMethodField()
     items = OrderItemSerializer(source="lines", many=True, read_only=True)
     tracking_number = serializers.SerializerMethodField()

@@ -26,7 +26,8 @@ def test_a_request_reads_the_user_with_its_memberships_in_one_query(owner, merch
     assert response.status_code == 200
     assert [n["title"] for n in response.json()["results"]] == ["Hello"]
     reads = _user_reads(ctx.captured_queries)
-    assert len(reads) == 1 and "accounts_membership" in reads[0]
+    assert len(reads) == 1
+    assert "accounts_membership" in reads[0]
     assert len([q for q in ctx.captured_queries if '"accounts_membership"' in q["sql"]]) == 1
 
 
