@@ -52,3 +52,14 @@ def merchant_with_owner(plan: str = "pro"):
 
     setup = create_merchant(name="Bench Store", email="bench@example.com", password="bench-pass-1", plan=plan)
     return setup.merchant, setup.user
+
+
+def cpu_speed() -> str:
+    """A fixed pure-Python workload, printed beside figures: this shared machine's speed varies from hour to hour."""
+    import time
+
+    started = time.process_time()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return f"machine: a 10M-step Python loop takes {time.process_time() - started:.2f} s of CPU"

@@ -16,7 +16,7 @@ import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from _setup import finish, install_fake_supplier, merchant_with_owner, start
+from _setup import cpu_speed, finish, install_fake_supplier, merchant_with_owner, start
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
@@ -170,6 +170,7 @@ def run() -> None:
     print(f"bare conditional UPDATE: median {bare_rate:.0f} updates/s  (rounds: {bare_rounds})")
     print(f"ratio: {api_rate / bare_rate:.2f}x (goal >= 0.3x)")
     print("connections: both sides open a new database connection for every request/update and close it after")
+    print(cpu_speed())
     if worst_oversold:
         raise SystemExit("OVERSOLD")
 

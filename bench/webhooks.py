@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from _setup import finish, install_fake_supplier, merchant_with_owner, start
+from _setup import cpu_speed, finish, install_fake_supplier, merchant_with_owner, start
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "5000"))
 DUPLICATE_SHARE = 0.20
@@ -151,6 +151,7 @@ def run() -> None:
     )
     exactly_once = stored == processed == events == len(unique_ids)
     print(f"each applied exactly once: {'yes' if exactly_once else 'NO'}")
+    print(cpu_speed())
     if not exactly_once:
         raise SystemExit("NOT EXACTLY ONCE")
 
