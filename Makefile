@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 
 # `make run`: the embedded demo (SQLite, file broker, in-process CJ sandbox) unless you set DATABASE_URL/REDIS_URL.
 RUN_ENV := DEBUG=true CJ_SANDBOX_ENABLED=true \
-	CJ_API_BASE_URL=$${CJ_API_BASE_URL:-http://127.0.0.1:8000/sandbox/cj/api2.0/v1} \
-	CJ_SANDBOX_WEBHOOK_URL=$${CJ_SANDBOX_WEBHOOK_URL:-http://127.0.0.1:8000/api/webhooks/cj} \
+	CJ_API_BASE_URL=$${CJ_API_BASE_URL:-http://127.0.0.1:$${NEXUSONE_PORT:-8000}/sandbox/cj/api2.0/v1} \
+	CJ_SANDBOX_WEBHOOK_URL=$${CJ_SANDBOX_WEBHOOK_URL:-http://127.0.0.1:$${NEXUSONE_PORT:-8000}/api/webhooks/cj} \
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$${NEXUSONE_PORT:-8000}} \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
 # `make test`: always on PostgreSQL and Redis (started when down).

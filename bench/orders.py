@@ -5,7 +5,8 @@ second through the API next to a bare conditional-UPDATE loop measured in the sa
 
 Both sides run the same way: BENCH_PROCESSES forked processes (default: one per CPU, as an app
 server runs one worker per core) with BENCH_WORKERS threads between them, and a new database
-connection for every request/update. Run with `make bench` (PostgreSQL); it uses a throwaway database.
+connection for every request/update (BENCH_PERSISTENT=1 keeps one per thread on both sides).
+Run with `make bench` (PostgreSQL); it uses a throwaway database.
 """
 
 from __future__ import annotations

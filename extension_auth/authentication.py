@@ -6,7 +6,7 @@ import jwt
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from nexusone.accounts.authentication import JWTAuthentication
+from nexusone.accounts.authentication import MembershipJWTAuthentication
 from nexusone.core.audit import client_ip
 from nexusone.core.exceptions import PlanRequired
 
@@ -48,5 +48,5 @@ class ExtensionTokenAuthentication(BaseAuthentication):
 
 
 # Views that extension tokens may call list these (extension first: it passes other bearer tokens on).
-WITH_EXTENSION_TOKENS = [ExtensionTokenAuthentication, JWTAuthentication, SessionAuthentication]
+WITH_EXTENSION_TOKENS = [ExtensionTokenAuthentication, MembershipJWTAuthentication, SessionAuthentication]
 EXTENSION_TOKENS_ONLY = [ExtensionTokenAuthentication]

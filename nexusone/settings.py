@@ -198,7 +198,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "nexusone.accounts.authentication.JWTAuthentication",
+        "nexusone.accounts.authentication.MembershipJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["nexusone.core.permissions.IsMerchantMember"],

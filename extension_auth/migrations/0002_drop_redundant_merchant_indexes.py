@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import drop_field_index
+
 
 class Migration(migrations.Migration):
 
@@ -12,9 +14,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='extensionsession',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='extensionsession',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='extension_auth_extensionsession',
+            column='merchant_id',
+            index='extension_auth_extensionsession_merchant_id_f154e511',
         ),
     ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import drop_field_index
+
 
 class Migration(migrations.Migration):
 
@@ -12,14 +14,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='importitem',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='importitem',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='imports_importitem',
+            column='merchant_id',
+            index='imports_importitem_merchant_id_036a3267',
         ),
-        migrations.AlterField(
-            model_name='importjob',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='importjob',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='imports_importjob',
+            column='merchant_id',
+            index='imports_importjob_merchant_id_2d7727d7',
         ),
     ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import drop_field_index
+
 
 class Migration(migrations.Migration):
 
@@ -12,52 +14,85 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='category',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='category',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_category',
+            column='merchant_id',
+            index='inventory_category_merchant_id_525bcdda',
         ),
-        migrations.AlterField(
-            model_name='pricingrule',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='pricingrule',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_pricingrule',
+            column='merchant_id',
+            index='inventory_pricingrule_merchant_id_1be99625',
         ),
-        migrations.AlterField(
-            model_name='product',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='product',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_product',
+            column='merchant_id',
+            index='inventory_product_merchant_id_f28de99e',
         ),
-        migrations.AlterField(
-            model_name='stockalert',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='stockalert',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_stockalert',
+            column='merchant_id',
+            index='inventory_stockalert_merchant_id_1263c0d5',
         ),
-        migrations.AlterField(
-            model_name='syncchange',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='syncchange',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_syncchange',
+            column='merchant_id',
+            index='inventory_syncchange_merchant_id_52ea467f',
         ),
-        migrations.AlterField(
-            model_name='syncrun',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='syncrun',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_syncrun',
+            column='merchant_id',
+            index='inventory_syncrun_merchant_id_63866903',
         ),
-        # On PostgreSQL, AlterField drops every index on the lone merchant column, the sync lock's partial
-        # unique index included (IF EXISTS); put the lock back.
-        migrations.RemoveConstraint(model_name='syncrun', name='syncrun_one_active_full_sync'),
-        migrations.AddConstraint(
-            model_name='syncrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_full', True), ('status__in', ('queued', 'running'))), fields=('merchant',), name='syncrun_one_active_full_sync'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='tag',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_tag',
+            column='merchant_id',
+            index='inventory_tag_merchant_id_29285909',
         ),
-        migrations.AlterField(
-            model_name='tag',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
-        ),
-        migrations.AlterField(
-            model_name='variant',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='variant',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='inventory_variant',
+            column='merchant_id',
+            index='inventory_variant_merchant_id_997033b4',
         ),
         migrations.AddIndex(
             model_name='pricingrule',

@@ -7,8 +7,8 @@ a query on each request. A user without memberships falls back to simplejwt's ow
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
@@ -18,7 +18,7 @@ from nexusone.core.tenancy import attach_memberships
 from .models import Membership, User
 
 
-class JWTAuthentication(authentication.JWTAuthentication):
+class MembershipJWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token: Token) -> User:
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         if user_id is None:
@@ -36,7 +36,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
     @staticmethod
     def _check(user: User, validated_token: Token) -> None:
-        """The checks simplejwt makes after its own lookup."""
+        """The checks simplejwt makes after its own lookup, with its errors."""
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
         if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(

@@ -7,10 +7,14 @@ from django.core import checks
 
 
 def _leading_merchant(model) -> bool:
-    """Whether an index or unique constraint starts with the merchant column."""
+    """Whether an index or unique constraint over every row (not a partial one) starts with the merchant column."""
     meta = model._meta
-    candidates = [tuple(index.fields) for index in meta.indexes]
-    candidates += [tuple(c.fields) for c in meta.constraints if getattr(c, "fields", None)]
+    candidates = [tuple(index.fields) for index in meta.indexes if index.condition is None]
+    candidates += [
+        tuple(c.fields)
+        for c in meta.constraints
+        if getattr(c, "fields", None) and getattr(c, "condition", None) is None
+    ]
     candidates += [tuple(fields) for fields in meta.unique_together]
     if meta.get_field("merchant").unique:
         return True

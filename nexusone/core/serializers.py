@@ -26,7 +26,7 @@ class StrictFieldsMixin:
 
 
 class BuiltOnceFieldsMixin:
-    """ModelSerializer works out its fields from the model for every instance it serializes.
+    """ModelSerializer works out its fields from the model for every serializer instance.
 
     The result only depends on the class, so it is built once and copied, as DRF copies declared fields."""
 

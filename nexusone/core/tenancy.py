@@ -6,6 +6,7 @@ PostgreSQL will read it from here to set the session variable.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,6 +55,13 @@ def attach_memberships(user: User, memberships: list[Membership]) -> User:
     return user
 
 
+def _as_uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def resolve_membership(request: HttpRequest) -> Membership | None:
     """The membership the request acts through: the chosen one, else the first."""
     from nexusone.accounts.models import Membership
@@ -64,7 +72,8 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     wanted = request.META.get(HEADER) or (request.session.get(SESSION_KEY) if hasattr(request, "session") else None)
     known = getattr(user, _MEMBERSHIPS, None)
     if known is not None:
-        chosen = [m for m in known if wanted and str(m.merchant_id) == str(wanted)]
+        wanted_id = _as_uuid(wanted)
+        chosen = [m for m in known if wanted_id is not None and m.merchant_id == wanted_id]
         return (chosen or known or [None])[0]
     memberships = Membership.objects.filter(user=user).select_related("merchant").order_by("created_at")
     if wanted:

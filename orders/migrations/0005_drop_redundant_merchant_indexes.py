@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import drop_field_index
+
 
 class Migration(migrations.Migration):
 
@@ -13,45 +15,85 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='commissionentry',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='commissionentry',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_commissionentry',
+            column='merchant_id',
+            index='orders_commissionentry_merchant_id_978a89a9',
         ),
-        migrations.AlterField(
-            model_name='fulfillmentlog',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='fulfillmentlog',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_fulfillmentlog',
+            column='merchant_id',
+            index='orders_fulfillmentlog_merchant_id_bdae9779',
         ),
-        migrations.AlterField(
-            model_name='order',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='order',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_order',
+            column='merchant_id',
+            index='orders_order_merchant_id_ab634f2d',
         ),
-        migrations.AlterField(
-            model_name='orderline',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='orderline',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_orderline',
+            column='merchant_id',
+            index='orders_orderline_merchant_id_155545dd',
         ),
-        migrations.AlterField(
-            model_name='orderstatusevent',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='orderstatusevent',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_orderstatusevent',
+            column='merchant_id',
+            index='orders_orderstatusevent_merchant_id_0632b676',
         ),
-        migrations.AlterField(
-            model_name='shipment',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='shipment',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_shipment',
+            column='merchant_id',
+            index='orders_shipment_merchant_id_99b5f8bf',
         ),
-        migrations.AlterField(
-            model_name='suppliersubmission',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='suppliersubmission',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_suppliersubmission',
+            column='merchant_id',
+            index='orders_suppliersubmission_merchant_id_ef6bedd7',
         ),
-        migrations.AlterField(
-            model_name='trackingevent',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='trackingevent',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='orders_trackingevent',
+            column='merchant_id',
+            index='orders_trackingevent_merchant_id_a883a781',
         ),
         migrations.AddIndex(
             model_name='orderline',

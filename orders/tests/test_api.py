@@ -94,11 +94,15 @@ def test_a_product_with_several_variants_needs_the_variant_named(api, account, m
     assert response.json()["errors"][0]["attr"] == "items.0.variant_id"
 
 
-def test_an_unknown_action_is_a_400(api, account):
-    response = api.post(URL, {"action": "explode"}, format="json")
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [({"action": "explode"}, "invalid_choice"), ({}, "required"), ([{"action": "create"}], "required")],
+)
+def test_a_missing_or_unknown_action_is_a_400_naming_it(api, account, body, code):
+    response = api.post(URL, body, format="json")
 
     assert response.status_code == 400
-    assert response.json()["errors"][0]["attr"] == "action"
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("action", code)]
 
 
 def test_quote_lists_the_shipping_options_cheapest_first(api, account, variant):

@@ -65,3 +65,38 @@ def test_a_token_for_a_deleted_user_is_refused(owner):
     owner.delete()
 
     assert api.get("/api/notifications").status_code == 401
+
+
+@pytest.mark.parametrize("spelling", [str.upper, lambda text: text.replace("-", "")])
+def test_the_merchant_header_may_spell_the_id_in_any_uuid_form(owner, spelling):
+    second = MerchantFactory()
+    MembershipFactory(user=owner, merchant=second, role=Role.VIEWER)
+    notify(second, "test.note", title="For the second store")
+
+    response = jwt_client(owner).get("/api/notifications", HTTP_X_MERCHANT_ID=spelling(str(second.pk)))
+
+    assert [n["title"] for n in response.json()["results"]] == ["For the second store"]
+
+
+@pytest.mark.parametrize("header", ["not-a-uuid", "OTHER"])
+def test_a_header_naming_a_store_the_user_is_not_in_acts_for_their_own(owner, merchant, other_merchant, header):
+    notify(merchant, "test.note", title="Mine")
+    notify(other_merchant, "test.note", title="Theirs")
+    wanted = str(other_merchant.pk) if header == "OTHER" else header
+
+    response = jwt_client(owner).get("/api/notifications", HTTP_X_MERCHANT_ID=wanted)
+
+    assert [n["title"] for n in response.json()["results"]] == ["Mine"]
+
+
+def test_an_inactive_user_gets_the_same_answer_with_or_without_a_store(owner):
+    lone = UserFactory()
+    answers = []
+    for user in (owner, lone):
+        api = jwt_client(user)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        answers.append(api.get("/api/notifications").json())
+
+    assert answers[0] == answers[1]
+    assert "user_inactive" in str(answers[0])

@@ -41,3 +41,17 @@ def test_an_index_or_unique_constraint_led_by_merchant_satisfies_the_check():
 
 def test_every_tenant_table_of_the_project_is_led_by_a_merchant_index():
     assert tenant_tables_indexed_by_merchant() == []
+
+
+@isolate_apps("nexusone.core")
+def test_a_partial_index_led_by_merchant_does_not_count():
+    class Job(MerchantOwned):
+        running = models.BooleanField(default=False)
+
+        class Meta:
+            app_label = "core"
+            constraints = [
+                models.UniqueConstraint(fields=["merchant"], condition=models.Q(running=True), name="one_running_job")
+            ]
+
+    assert [e.id for e in tenant_tables_indexed_by_merchant(models=[Job])] == ["nexusone.E001"]

@@ -37,9 +37,7 @@ def test_ready_is_503_without_a_worker_heartbeat(client):
 
 def test_ready_is_503_with_a_broken_cache(client, settings):
     _beat_and_worker_alive()
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False

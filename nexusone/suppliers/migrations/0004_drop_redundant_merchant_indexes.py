@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import drop_field_index
+
 
 class Migration(migrations.Migration):
 
@@ -12,14 +14,24 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='supplieraccount',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='supplieraccount',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='suppliers_supplieraccount',
+            column='merchant_id',
+            index='suppliers_supplieraccount_merchant_id_e2332a57',
         ),
-        migrations.AlterField(
-            model_name='suppliercalllog',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+        drop_field_index(
+            migrations.AlterField(
+                model_name='suppliercalllog',
+                name='merchant',
+                field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.merchant'),
+            ),
+            table='suppliers_suppliercalllog',
+            column='merchant_id',
+            index='suppliers_suppliercalllog_merchant_id_81967f91',
         ),
     ]
