@@ -63,3 +63,63 @@ def cpu_speed() -> str:
     for step in range(10_000_000):
         total += step
     return f"machine: a 10M-step Python loop takes {time.perf_counter() - started:.2f} s"
+
+
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 1)))
+
+
+def forked_pool():
+    """Worker processes forked from this one (after its set-up), as an app server runs one per core.
+
+    Close the parent's database connections first: each process opens its own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    connections.close_all()
+    pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork"))
+    list(pool.map(_started, range(PROCESSES)))
+    return pool
+
+
+def _started(_: int) -> int:
+    import time
+
+    time.sleep(0.3)  # long enough that every worker process takes one
+    return os.getpid()
+
+
+def spread(pool, job, items: list, threads: int) -> tuple[float, list]:
+    """Run module-level `job(item)` over the items in every process of `pool`, `threads` threads between them.
+
+    Returns items per second and the results (grouped by process)."""
+    import time
+
+    shares = [items[n::PROCESSES] for n in range(PROCESSES)]
+    per_process = max(threads // PROCESSES, 1)
+    started = time.perf_counter()
+    results = [
+        r for share in pool.map(_in_threads, [job] * PROCESSES, [per_process] * PROCESSES, shares) for r in share
+    ]
+    return len(items) / (time.perf_counter() - started), results
+
+
+def _in_threads(job, threads: int, items: list) -> list:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(job, items))
+
+
+def database_sessions() -> int:
+    """Sessions PostgreSQL has seen on this database (its own count; ended sessions reach it within moments)."""
+    import time
+
+    from django.db import connection
+
+    time.sleep(1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]

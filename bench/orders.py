@@ -11,18 +11,24 @@ Run with `make bench` (PostgreSQL); it uses a throwaway database.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import statistics
-import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from _setup import cpu_speed, finish, install_fake_supplier, merchant_with_owner, start
+from _setup import (
+    PROCESSES,
+    cpu_speed,
+    database_sessions,
+    finish,
+    forked_pool,
+    install_fake_supplier,
+    merchant_with_owner,
+    spread,
+    start,
+)
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
-PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 1)))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PERSISTENT = os.environ.get("BENCH_PERSISTENT") == "1"
 
@@ -71,32 +77,11 @@ def conditional_update(_: int) -> int:
             connection.close()
 
 
-def _in_threads(kind: str, indices: list[int]) -> list[int]:
-    """One process's share: its indices over its threads."""
-    job = {"create": create, "update": conditional_update}[kind]
-    with ThreadPoolExecutor(max(WORKERS // PROCESSES, 1)) as pool:
-        return list(pool.map(job, indices))
-
-
-def _ready(_: int) -> int:
-    time.sleep(0.3)  # long enough that every worker process takes one
-    return os.getpid()
-
-
-def timed(processes: ProcessPoolExecutor, kind: str, indices: list[int]) -> tuple[float, list[int]]:
-    """Requests per second for `indices` spread over the processes, and every result."""
-    shares = [indices[n::PROCESSES] for n in range(PROCESSES)]
-    started = time.perf_counter()
-    results = [r for share in processes.map(_in_threads, [kind] * PROCESSES, shares) for r in share]
-    return len(indices) / (time.perf_counter() - started), results
-
-
 def run() -> None:
     import threading
     from unittest import mock
 
     from django.core.cache import cache
-    from django.db import connections
     from rest_framework.throttling import UserRateThrottle
     from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -134,25 +119,24 @@ def run() -> None:
         mock.patch("orders.tasks.submit_order_task.delay"),
         mock.patch("orders.tasks.email_customer_task.delay"),
         mock.patch("orders.actions.publish_event"),
+        forked_pool() as processes,
     ):
-        connections.close_all()  # each forked process opens its own
-        with ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork")) as processes:
-            list(processes.map(_ready, range(PROCESSES)))
-            for round_number in range(ROUNDS):
-                Order.objects.all().delete()
-                Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
-                connections.close_all()
-                first = round_number * REQUESTS
-                api_rate, statuses = timed(processes, "create", list(range(first, first + REQUESTS)))
-                bare_rate, updated = timed(processes, "update", list(range(REQUESTS)))
-                api_rates.append(api_rate)
-                bare_rates.append(bare_rate)
-                variant.refresh_from_db()
-                oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
-                    Order.objects.count() - UNITS, 0
-                )
-                worst_oversold = max(worst_oversold, oversold)
-                outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, sum(updated)))
+        for round_number in range(ROUNDS):
+            Order.objects.all().delete()
+            Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
+            first = round_number * REQUESTS
+            sessions_before = database_sessions()
+            api_rate, statuses = spread(processes, create, list(range(first, first + REQUESTS)), WORKERS)
+            api_sessions = database_sessions() - sessions_before
+            bare_rate, updated = spread(processes, conditional_update, list(range(REQUESTS)), WORKERS)
+            api_rates.append(api_rate)
+            bare_rates.append(bare_rate)
+            variant.refresh_from_db()
+            oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
+                Order.objects.count() - UNITS, 0
+            )
+            worst_oversold = max(worst_oversold, oversold)
+            outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, sum(updated)))
 
     api_rate, bare_rate = statistics.median(api_rates), statistics.median(bare_rates)
     print(
@@ -170,7 +154,8 @@ def run() -> None:
     print(f"API create: median {api_rate:.0f} requests/s  (rounds: {api_rounds})")
     print(f"bare conditional UPDATE: median {bare_rate:.0f} updates/s  (rounds: {bare_rounds})")
     print(f"ratio: {api_rate / bare_rate:.2f}x (goal >= 0.3x)")
-    print("connections: both sides open a new database connection for every request/update and close it after")
+    regime = "keep one per thread" if PERSISTENT else "open a new one for every request/update and close it after"
+    print(f"database connections: both sides {regime}; the API side opened {api_sessions} in the last round")
     print(cpu_speed())
     if worst_oversold:
         raise SystemExit("OVERSOLD")
