@@ -69,11 +69,12 @@ def resolve_membership(request: HttpRequest) -> Membership | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    wanted = request.META.get(HEADER) or (request.session.get(SESSION_KEY) if hasattr(request, "session") else None)
+    wanted = _as_uuid(
+        request.META.get(HEADER) or (request.session.get(SESSION_KEY) if hasattr(request, "session") else None)
+    )
     known = getattr(user, _MEMBERSHIPS, None)
     if known is not None:
-        wanted_id = _as_uuid(wanted)
-        chosen = [m for m in known if wanted_id is not None and m.merchant_id == wanted_id]
+        chosen = [m for m in known if m.merchant_id == wanted]
         return (chosen or known or [None])[0]
     memberships = Membership.objects.filter(user=user).select_related("merchant").order_by("created_at")
     if wanted:

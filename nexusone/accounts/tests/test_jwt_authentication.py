@@ -100,3 +100,12 @@ def test_an_inactive_user_gets_the_same_answer_with_or_without_a_store(owner):
 
     assert answers[0] == answers[1]
     assert "user_inactive" in str(answers[0])
+
+
+def test_a_session_request_with_a_malformed_merchant_header_acts_for_the_users_store(owner_client, merchant):
+    notify(merchant, "test.note", title="Mine")
+
+    response = owner_client.get("/api/notifications", HTTP_X_MERCHANT_ID="not-a-uuid")
+
+    assert response.status_code == 200
+    assert [n["title"] for n in response.json()["results"]] == ["Mine"]
