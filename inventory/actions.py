@@ -1017,34 +1017,10 @@ def _bulk_update_rows(product_rows: Sequence[ProductRow], variant_rows: Sequence
     ]
     Variant.objects.bulk_update(variants, ["stock_quantity", "cost_price", "price", "updated_at"])
     products = [
-        Product(
-            id=r.id,
-            stock_quantity=r.stock_quantity,
-            cost_price=r.cost_price,
-            price=r.price,
-            is_active=r.is_active,
-            is_available=r.is_available,
-            auto_deactivated=r.auto_deactivated,
-            missing_count=r.missing_count,
-            last_sync_at=now,
-            updated_at=now,
-        )
+        Product(id=r.id, last_sync_at=now, updated_at=now, **{name: getattr(r, name) for name in SYNC_STATE_FIELDS})
         for r in product_rows
     ]
-    Product.objects.bulk_update(
-        products,
-        [
-            "stock_quantity",
-            "cost_price",
-            "price",
-            "is_active",
-            "is_available",
-            "auto_deactivated",
-            "missing_count",
-            "last_sync_at",
-            "updated_at",
-        ],
-    )
+    Product.objects.bulk_update(products, [*SYNC_STATE_FIELDS, "last_sync_at", "updated_at"])
     return 0
 
 

@@ -361,16 +361,14 @@ def advance_from_supplier(order: Order, to_status: str, *, source: str, note: st
 
 def reserve_stock(merchant: Merchant, lines: list[_ResolvedLine]) -> None:
     """Reserve every line or nothing: conditional UPDATEs per variant in pk order inside one transaction."""
-    wanted: dict[Any, int] = {}
-    for line in lines:
-        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    wanted = _quantities(lines)
     short: set[Any] = set()
     # Inside a caller's transaction this joins it (no savepoint): a shortage raises and the caller rolls back.
     with transaction.atomic(savepoint=False):
-        for pk in sorted(wanted, key=str):
+        for pk, quantity in _in_lock_order(wanted):
             updated = Variant.objects.filter(
-                pk=pk, merchant=merchant, stock_quantity__gte=F("reserved_quantity") + wanted[pk]
-            ).update(reserved_quantity=F("reserved_quantity") + wanted[pk])
+                pk=pk, merchant=merchant, stock_quantity__gte=F("reserved_quantity") + quantity
+            ).update(reserved_quantity=F("reserved_quantity") + quantity)
             if not updated:
                 short.add(pk)
         if short:
@@ -395,9 +393,7 @@ def refuse_if_short(lines: list[_ResolvedLine]) -> None:
     """Refuse early when the variants as just read cannot cover the order.
 
     Only ever refuses: the conditional UPDATE in reserve_stock stays the one authority for taking stock."""
-    wanted: dict[Any, int] = {}
-    for line in lines:
-        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    wanted = _quantities(lines)
     shortages = [
         {
             "index": line.index,
@@ -413,11 +409,24 @@ def refuse_if_short(lines: list[_ResolvedLine]) -> None:
         raise InsufficientStock(shortages)
 
 
+def _quantities(lines: list[_ResolvedLine]) -> dict[Any, int]:
+    """Units wanted per variant (a variant may stand on several lines)."""
+    wanted: dict[Any, int] = {}
+    for line in lines:
+        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    return wanted
+
+
 def _order_quantities(order: Order) -> dict[Any, int]:
     wanted: dict[Any, int] = {}
     for variant_id, quantity in order.lines.exclude(variant=None).values_list("variant_id", "quantity"):
         wanted[variant_id] = wanted.get(variant_id, 0) + quantity
     return wanted
+
+
+def _in_lock_order(quantities: dict[Any, int]) -> list[tuple[Any, int]]:
+    """Variants in one order for every writer (by id), so concurrent orders never deadlock on their rows."""
+    return sorted(quantities.items(), key=lambda item: str(item[0]))
 
 
 def _resum_products(variant_ids: list[Any]) -> None:
@@ -438,7 +447,7 @@ def release_stock(order: Order) -> bool:
     if not Order.objects.filter(pk=order.pk, stock_state=StockState.RESERVED).update(stock_state=StockState.RELEASED):
         return False
     order.stock_state = StockState.RELEASED
-    for pk, quantity in sorted(_order_quantities(order).items(), key=lambda item: str(item[0])):
+    for pk, quantity in _in_lock_order(_order_quantities(order)):
         Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
             reserved_quantity=F("reserved_quantity") - quantity
         )
@@ -451,7 +460,7 @@ def consume_stock(order: Order) -> bool:
         return False
     order.stock_state = StockState.CONSUMED
     quantities = _order_quantities(order)
-    for pk, quantity in sorted(quantities.items(), key=lambda item: str(item[0])):
+    for pk, quantity in _in_lock_order(quantities):
         Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
             stock_quantity=Greatest(F("stock_quantity") - quantity, 0),
             reserved_quantity=F("reserved_quantity") - quantity,
@@ -466,7 +475,7 @@ def restore_stock(order: Order) -> bool:
         return False
     order.stock_state = StockState.RELEASED
     quantities = _order_quantities(order)
-    for pk, quantity in sorted(quantities.items(), key=lambda item: str(item[0])):
+    for pk, quantity in _in_lock_order(quantities):
         Variant.objects.filter(pk=pk).update(stock_quantity=F("stock_quantity") + quantity)
     _resum_products(list(quantities))
     return True
