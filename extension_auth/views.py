@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import APIException
 
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.rendering import render_page
 
 from . import actions
 from .forms import GenerateTokenForm
@@ -26,10 +27,7 @@ def _render(request: HttpRequest, context: dict, partial: str | None = None, sta
         "form": GenerateTokenForm(),
         **context,
     }
-    name = f"extension_auth/index.html#{partial}" if partial and request.htmx else "extension_auth/index.html"
-    response = render(request, name, context, status=status)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_page(request, "extension_auth/index.html", context, partial, status=status)
 
 
 @login_required

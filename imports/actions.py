@@ -100,16 +100,20 @@ def _reserved_pids(merchant: Merchant, *, exclude_job: ImportJob | None = None) 
     return set(queued.values_list("pid", flat=True).distinct())
 
 
+def _products_held(merchant: Merchant, *, exclude_job: ImportJob | None = None) -> tuple[int, set[str]]:
+    """Products in the catalog, and the PIDs queued imports hold a place for (not in the catalog yet)."""
+    products = Product.objects.for_merchant(merchant)
+    reserved = _reserved_pids(merchant, exclude_job=exclude_job)
+    reserved -= set(products.filter(external_id__in=reserved).values_list("external_id", flat=True))
+    return products.count(), reserved
+
+
 def import_quota_left(merchant: Merchant) -> int | None:
     """How many more products the merchant can import now (None: unlimited)."""
     limit = capabilities(merchant.plan).product_limit
     if limit is None:
         return None
-    products = Product.objects.for_merchant(merchant)
-    in_catalog = products.count()
-    reserved = _reserved_pids(merchant) - set(
-        products.filter(external_id__in=_reserved_pids(merchant)).values_list("external_id", flat=True)
-    )
+    in_catalog, reserved = _products_held(merchant)
     return max(0, limit - in_catalog - len(reserved))
 
 
@@ -274,9 +278,7 @@ def _decide_items(merchant: Merchant, job: ImportJob, parsed: list[ParsedInput])
     reserved: set[str] = set()
     message = ""
     if limit is not None:
-        in_catalog = products.count()
-        reserved = _reserved_pids(merchant, exclude_job=job)
-        reserved -= set(products.filter(external_id__in=reserved).values_list("external_id", flat=True))
+        in_catalog, reserved = _products_held(merchant, exclude_job=job)
         room = limit - in_catalog - len(reserved)
         new_pids = {p.pid for p in parsed if p.pid and p.pid not in existing and p.pid not in reserved}
         message = plan_limit_message(merchant, in_catalog + len(reserved) + len(new_pids))

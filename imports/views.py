@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.rendering import render_page
 from nexusone.suppliers.base import SupplierError
 from nexusone.suppliers.registry import get_supplier
 
@@ -22,14 +23,6 @@ from .forms import CatalogSearchForm, ImportForm
 from .models import ImportJob
 
 CATALOG_PAGE_SIZE = 20
-
-
-def _page(request: HttpRequest, template: str, context: dict, partial: str | None = None) -> HttpResponse:
-    """One view serves the full page and, to htmx, the named partial."""
-    name = f"{template}#{partial}" if partial and request.htmx else template
-    response = render(request, name, context)
-    response["Vary"] = "HX-Request"
-    return response
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -69,15 +62,15 @@ def index(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if request.POST.get("action") == "preview":
                 preview = actions.preview_import(request.merchant, form.cleaned_data["inputs"])
-                return _page(request, "imports/index.html", _index_context(request, form, preview), "preview")
+                return render_page(request, "imports/index.html", _index_context(request, form, preview), "preview")
             raw = form.cleaned_data["inputs"]
             source = ImportSource.URL if "/" in raw else ImportSource.IDS
             job = _start(request, form, source, raw)
             if job is not None:
                 return _redirect(request, reverse("imports:job", args=[job.pk]))
         if request.htmx:
-            return _page(request, "imports/index.html", _index_context(request, form, preview), "form")
-    return _page(request, "imports/index.html", _index_context(request, form, preview))
+            return render_page(request, "imports/index.html", _index_context(request, form, preview), "form")
+    return render_page(request, "imports/index.html", _index_context(request, form, preview))
 
 
 def _index_context(request: HttpRequest, form: ImportForm, preview) -> dict:
@@ -96,9 +89,10 @@ def _index_context(request: HttpRequest, form: ImportForm, preview) -> dict:
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     """A job with its progress bar and per-item table; htmx polls the `progress` partial while it runs."""
     current_merchant(request)
-    job = get_object_or_404(ImportJob.objects.for_merchant(request.merchant), pk=job_id)
+    jobs = ImportJob.objects.for_merchant(request.merchant).select_related("created_by", "extension_session")
+    job = get_object_or_404(jobs, pk=job_id)
     items = job.items.select_related("product").order_by("position")
-    return _page(request, "imports/job.html", {"job": job, "items": items}, "progress")
+    return render_page(request, "imports/job.html", {"job": job, "items": items}, "progress")
 
 
 @login_required
@@ -110,7 +104,7 @@ def history(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
-    return _page(request, "imports/history.html", context, "jobs")
+    return render_page(request, "imports/history.html", context, "jobs")
 
 
 @login_required
@@ -159,7 +153,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "import_form": ImportForm(),
         **_catalog_paging(request, results),
     }
-    return _page(request, "imports/catalog.html", context, "results")
+    return render_page(request, "imports/catalog.html", context, "results")
 
 
 def _catalog_paging(request: HttpRequest, results) -> dict:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.rendering import render_partial
 
 from . import actions
 from .api.views import ProductPagination
@@ -45,12 +46,6 @@ def _back(request: HttpRequest) -> HttpResponse:
     return redirect("inventory:index")
 
 
-def _render(request: HttpRequest, template: str, context: dict, partial: str | None = None, **kwargs) -> HttpResponse:
-    response = render(request, f"{template}#{partial}" if partial else template, context, **kwargs)
-    response["Vary"] = "HX-Request"
-    return response
-
-
 def _later(first, second):
     return max((t for t in (first, second) if t is not None), default=None)
 
@@ -66,7 +61,7 @@ def _progress_context(request: HttpRequest, merchant, run: SyncRun | None = None
 
 def _progress_response(request: HttpRequest, merchant, run: SyncRun | None = None) -> HttpResponse:
     context = _progress_context(request, merchant, run)
-    response = _render(request, "inventory/index.html", context, "progress")
+    response = render_partial(request, "inventory/index.html", context, "progress")
     run = context["run"]
     just_ended = request.GET.get("was") == "active" or request.method == "POST"
     if run is not None and not run.is_active and just_ended:
@@ -119,8 +114,8 @@ def index(request: HttpRequest) -> HttpResponse:
         **_progress_context(request, merchant),
     }
     if partial in ("table", "alerts"):
-        return _render(request, "inventory/index.html", context, partial)
-    return _render(request, "inventory/index.html", context)
+        return render_partial(request, "inventory/index.html", context, partial)
+    return render_partial(request, "inventory/index.html", context)
 
 
 @login_required
@@ -186,7 +181,7 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
             editing = True
     row = {"product": product, "status": product.stock_status(threshold), "synced_at": product.last_sync_at}
     context = {"row": row, "form": form, "editing": editing}
-    return _render(request, "inventory/index.html", context, "row")
+    return render_partial(request, "inventory/index.html", context, "row")
 
 
 @login_required
@@ -200,7 +195,7 @@ def sync_history(request: HttpRequest) -> HttpResponse:
     context = {"runs": page, "next_link": paginator.get_next_link(), "previous_link": paginator.get_previous_link()}
     has_active = any(run.is_active for run in page)
     context["polling"] = has_active
-    return _render(request, "inventory/syncs.html", context, "runs" if request.htmx else None)
+    return render_partial(request, "inventory/syncs.html", context, "runs" if request.htmx else None)
 
 
 @login_required
@@ -209,7 +204,7 @@ def sync_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     run = get_object_or_404(SyncRun.objects.for_merchant(merchant), pk=run_id)
     changes = run.changes.select_related("product", "variant").order_by("product__name", "variant__name")[:500]
     context = {"run": run, "changes": changes}
-    return _render(request, "inventory/sync_detail.html", context, "summary" if request.htmx else None)
+    return render_partial(request, "inventory/sync_detail.html", context, "summary" if request.htmx else None)
 
 
 @login_required
@@ -224,7 +219,7 @@ def changes_review(request: HttpRequest) -> HttpResponse:
         .order_by("-decided_at")[:20]
     )
     context = {"held": held, "decided": decided}
-    return _render(request, "inventory/changes.html", context, "held" if request.htmx else None)
+    return render_partial(request, "inventory/changes.html", context, "held" if request.htmx else None)
 
 
 @login_required
@@ -301,7 +296,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 previews = actions.preview_pricing(merchant, rule_form.to_rule())
             if request.htmx:
                 context = {"previews": previews, "rule_form": rule_form}
-                return _render(request, "inventory/settings.html", context, "preview")
+                return render_partial(request, "inventory/settings.html", context, "preview")
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.filter(name=actions.schedule_name(merchant)).select_related("crontab").first()
@@ -312,4 +307,4 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "schedule": task.crontab if task else None,
         "settings_url": reverse("inventory:settings"),
     }
-    return _render(request, "inventory/settings.html", context)
+    return render_partial(request, "inventory/settings.html", context)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -116,6 +116,13 @@ CUSTOMER_EMAIL_STATUSES = frozenset(
 # --- errors -------------------------------------------------------------------------------
 
 
+def shortage_message(shortage: dict[str, Any]) -> str:
+    return (
+        f"Not enough stock for {shortage['name']}: {shortage['requested']} requested, "
+        f"{shortage['available']} available."
+    )
+
+
 class InsufficientStock(Conflict):
     """Not enough unreserved stock for one or more lines; nothing was reserved."""
 
@@ -125,12 +132,7 @@ class InsufficientStock(Conflict):
     def __init__(self, shortages: list[dict[str, Any]]) -> None:
         self.shortages = shortages
         details = {
-            f"items.{s['index']}.quantity": [
-                ErrorDetail(
-                    f"Not enough stock for {s['name']}: {s['requested']} requested, {s['available']} available.",
-                    code=self.default_code,
-                )
-            ]
+            f"items.{s['index']}.quantity": [ErrorDetail(shortage_message(s), code=self.default_code)]
             for s in shortages
         }
         super().__init__(detail=details, code=self.default_code)
@@ -183,7 +185,6 @@ class Earnings:
     client_share: Decimal
     platform_share: Decimal
     orders: int
-    by_kind: dict[str, Decimal] = field(default_factory=dict)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -579,7 +580,7 @@ def resolve_lines(
     return resolved
 
 
-def _supplier_lines(lines: list[_ResolvedLine]) -> list[OrderLineRequest]:
+def supplier_lines(lines: list[_ResolvedLine]) -> list[OrderLineRequest]:
     return [OrderLineRequest(variant_id=line.variant.external_id, quantity=line.quantity) for line in lines]
 
 
@@ -611,7 +612,7 @@ def create_order(
     quote_note = ""
     try:
         quote = choose_quote(
-            quote_shipping(merchant, _supplier_lines(lines), to_country_code=country, account=account),
+            quote_shipping(merchant, supplier_lines(lines), to_country_code=country, account=account),
             data.shipping_method,
         )
         method, cost, days = quote.method, quote.cost, quote.days
@@ -737,14 +738,10 @@ def claim_submission(submission_id: Any) -> tuple[SupplierSubmission, bool] | No
 
     Returns the row and whether the supplier must be asked first (an earlier attempt may have landed)."""
     now = timezone.now()
-    due = Q(state__in=[SubmissionState.PENDING, SubmissionState.UNKNOWN]) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    abandoned = Q(state=SubmissionState.SENDING, lease_expires_at__lt=now)
     with transaction.atomic():
         submission = (
             SupplierSubmission.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(due | abandoned, pk=submission_id)
+            .filter(_sendable(now), pk=submission_id)
             .select_related("order", "merchant")
             .first()
         )
@@ -758,14 +755,17 @@ def claim_submission(submission_id: Any) -> tuple[SupplierSubmission, bool] | No
     return submission, look_up_first
 
 
-def due_submission_ids(limit: int = 100) -> list[Any]:
-    now = timezone.now()
+def _sendable(now: datetime) -> Q:
+    """Outbox rows to send now: due pending or in-doubt rows, and rows whose sender's lease ran out."""
     due = Q(state__in=[SubmissionState.PENDING, SubmissionState.UNKNOWN]) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    abandoned = Q(state=SubmissionState.SENDING, lease_expires_at__lt=now)
+    return due | Q(state=SubmissionState.SENDING, lease_expires_at__lt=now)
+
+
+def due_submission_ids(limit: int = 100) -> list[Any]:
     return list(
-        SupplierSubmission.objects.filter(due | abandoned)
+        SupplierSubmission.objects.filter(_sendable(timezone.now()))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -817,7 +817,7 @@ def submit_order(submission_id: Any) -> SupplierSubmission | None:
         if order.status == OrderStatus.CANCELLED:
             return _withdraw_cancelled(submission, order, supplier, found)
         if found is None:
-            found = _create_at_supplier(submission, order, supplier, merchant)
+            found = _create_at_supplier(submission, order, supplier, account)
     except SupplierCircuitOpen as exc:
         # Not an attempt: the request never left. The order waits as pending.
         submission.attempts -= 1
@@ -857,11 +857,11 @@ def submit_order(submission_id: Any) -> SupplierSubmission | None:
 
 
 def _create_at_supplier(
-    submission: SupplierSubmission, order: Order, supplier: Supplier, merchant: Merchant
+    submission: SupplierSubmission, order: Order, supplier: Supplier, account: SupplierAccount
 ) -> SupplierOrder:
-    settings_row = get_fulfillment_settings(merchant)
+    merchant = submission.merchant
+    settings_row = get_fulfillment_settings(merchant, account)
     if not order.shipping_method or order.shipping_cost == ZERO:
-        account = get_supplier_account(merchant)
         lines = [OrderLineRequest(line.external_variant_id, line.quantity) for line in order.lines.all()]
         quote = choose_quote(
             quote_shipping(

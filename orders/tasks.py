@@ -7,7 +7,6 @@ from celery import shared_task
 SUBMIT_TASK = "orders.tasks.submit_order_task"
 SWEEP_SUBMISSIONS_TASK = "orders.tasks.sweep_submissions_task"
 POLL_TRACKING_TASK = "orders.tasks.poll_tracking_task"
-PROCESS_WEBHOOK_TASK = "orders.tasks.process_webhook_task"
 SWEEP_WEBHOOKS_TASK = "orders.tasks.sweep_webhooks_task"
 DRAIN_WEBHOOKS_TASK = "orders.tasks.drain_webhooks_task"
 
@@ -35,13 +34,6 @@ def poll_tracking_task() -> int:
     from . import actions
 
     return actions.poll_tracking(actions.due_shipment_ids())
-
-
-@shared_task(name=PROCESS_WEBHOOK_TASK, ignore_result=True)
-def process_webhook_task(message_id: str) -> None:
-    from . import actions
-
-    actions.process_webhook(message_id)
 
 
 @shared_task(name=DRAIN_WEBHOOKS_TASK, ignore_result=True)

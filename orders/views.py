@@ -16,6 +16,7 @@ from rest_framework.exceptions import APIException
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.rendering import render_page
 
 from . import actions
 from .choices import OrderSource, OrderStatus, SubmissionState
@@ -38,13 +39,6 @@ def _apply_cursor(queryset, cursor: str):
     except (ValueError, UnicodeDecodeError):
         return queryset
     return queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-
-
-def _render(request: HttpRequest, template: str, partial: str | None, context: dict, **kwargs) -> HttpResponse:
-    name = f"{template}#{partial}" if request.htmx and partial else template
-    response = render(request, name, context, **kwargs)
-    response["Vary"] = "HX-Request"
-    return response
 
 
 @login_required
@@ -78,7 +72,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "statuses": OrderStatus.choices,
         "selected_statuses": request.GET.getlist("status"),
     }
-    return _render(request, "orders/index.html", "orders", context)
+    return render_page(request, "orders/index.html", context, "orders")
 
 
 @login_required
@@ -113,7 +107,9 @@ def new(request: HttpRequest) -> HttpResponse:
         except actions.InsufficientStock as exc:
             for shortage in exc.shortages:
                 row = shortage["index"]
-                form.add_error(f"quantity_{row}" if f"quantity_{row}" in form.fields else None, _shortage(shortage))
+                form.add_error(
+                    f"quantity_{row}" if f"quantity_{row}" in form.fields else None, actions.shortage_message(shortage)
+                )
         except APIException as exc:
             form.add_error(None, str(exc.detail))
         else:
@@ -123,11 +119,6 @@ def new(request: HttpRequest) -> HttpResponse:
                 messages.info(request, f"Order {order.reference} already exists; here it is.")
             return redirect("orders:detail", order.pk)
     return render(request, "orders/new.html", {"form": form})
-
-
-def _shortage(shortage: dict) -> str:
-    requested, available = shortage["requested"], shortage["available"]
-    return f"Not enough stock for {shortage['name']}: {requested} requested, {available} available."
 
 
 @login_required
@@ -167,7 +158,7 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
         "commission_net": sum((e.client_share for e in order.commission_entries.all()), actions.ZERO),
     }
-    return _render(request, "orders/detail.html", "live", context)
+    return render_page(request, "orders/detail.html", context, "live")
 
 
 def _sandbox_can_advance(order: Order) -> bool:

@@ -8,8 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imports.actions import import_quota_left
-from imports.api.views import as_api_error
-from nexusone.core.api import get_api_membership, get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_membership, get_api_merchant
 from nexusone.core.exceptions import NoMerchant
 
 from .. import actions
@@ -43,7 +42,7 @@ class GenerateTokenView(APIView):
                 request.user, get_api_merchant(request), request=request._request, **serializer.validated_data
             )
         except DjangoValidationError as exc:
-            raise as_api_error(exc) from None
+            raise api_validation_error(exc) from None
         body = {"token": token, "session": ExtensionSessionSerializer(session).data}
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from extension_auth.authentication import WITH_EXTENSION_TOKENS
 from extension_auth.permissions import ExtensionScope, is_extension_request
-from nexusone.core.api import MerchantScopedMixin
+from nexusone.core.api import MerchantScopedMixin, api_validation_error
 from nexusone.core.exceptions import Conflict
 from nexusone.core.permissions import IsMerchantMember
 
@@ -23,14 +22,6 @@ from .serializers import ImportJobDetailSerializer, ImportJobSerializer, ImportR
 class SupplierNotConnectedError(Conflict):
     default_code = "supplier_not_connected"
     default_detail = actions.NOT_CONNECTED_MESSAGE
-
-
-def as_api_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(
-            {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        )
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 def _with_items(queryset):
@@ -69,7 +60,7 @@ class ImportCreateView(ImportAPIMixin, generics.GenericAPIView):
         except actions.SupplierNotConnected:
             raise SupplierNotConnectedError() from None
         except DjangoValidationError as exc:
-            raise as_api_error(exc) from None
+            raise api_validation_error(exc) from None
         job = _with_items(ImportJob.objects.select_related("created_by")).get(pk=job.pk)
         return Response(ImportJobDetailSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

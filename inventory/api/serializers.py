@@ -6,21 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from nexusone.accounts.choices import SyncFrequency
+from nexusone.core.api import api_validation_error
 from nexusone.core.serializers import StrictFieldsMixin
 
 from .. import actions
 from ..choices import MarkupType, OutOfStockAction
 from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockAlert, SyncChange, SyncRun, Variant
 from ..pricing import PriceRule, parse_markup
-
-
-def raise_api_error(exc: DjangoValidationError) -> None:
-    """An action's ValidationError as the API's 400 naming the field."""
-    if hasattr(exc, "error_dict"):
-        raise serializers.ValidationError(
-            {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-        )
-    raise serializers.ValidationError(exc.messages)
 
 
 def exc_list_messages(errors: list) -> list[str]:
@@ -134,7 +126,7 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         try:
             return actions.update_product(product, by=self.context["request"].user, **validated_data)
         except DjangoValidationError as exc:
-            raise_api_error(exc)
+            raise api_validation_error(exc) from exc
 
 
 class SyncRunSerializer(serializers.ModelSerializer):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from extension_auth.authentication import WITH_EXTENSION_TOKENS
 from extension_auth.permissions import ExtensionScope
 from nexusone.accounts.plans import PlanFeatureMissing
-from nexusone.core.api import MerchantScopedMixin
+from nexusone.core.api import MerchantScopedMixin, api_validation_error
 from nexusone.core.exceptions import PlanRequired
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.permissions import IsMerchantMember
@@ -30,7 +30,6 @@ from .serializers import (
     SyncChangeSerializer,
     SyncRunSerializer,
     SyncStartSerializer,
-    raise_api_error,
 )
 
 # Extension tokens reach only the views that name an `extension_scope`.
@@ -172,7 +171,7 @@ class SettingsView(MerchantScopedMixin, APIView):
         except PlanFeatureMissing as exc:
             raise PlanRequired(" ".join(exc.messages)) from exc
         except DjangoValidationError as exc:
-            raise_api_error(exc)
+            raise api_validation_error(exc) from exc
         updated = actions.get_inventory_settings(self.merchant)
         return Response(InventorySettingsSerializer(updated).data)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from rest_framework import serializers
 from rest_framework.request import Request
 
 from .tenancy import resolve_membership, set_current_merchant
@@ -13,6 +15,13 @@ if TYPE_CHECKING:
     from nexusone.accounts.models import Membership, Merchant
 
 _UNSET = object()
+
+
+def api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    """An action's ValidationError as the API's 400, naming each field."""
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 def get_api_membership(request: Request) -> Membership | None:

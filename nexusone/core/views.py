@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .dashboard import dashboard_counts
 from .health import run_checks
+from .rendering import render_page
 
 
 @require_GET
@@ -28,10 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.merchant is None:
         return render(request, "core/no_merchant.html", status=403)
     context = {"counts": dashboard_counts(request.merchant)}
-    template = "core/dashboard.html#counts" if request.htmx else "core/dashboard.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    return render_page(request, "core/dashboard.html", context, "counts")
 
 
 @login_required

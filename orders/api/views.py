@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nexusone.core.api import MerchantScopedMixin, get_api_merchant
+from nexusone.core.api import MerchantScopedMixin, api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsMerchantMember
-from nexusone.suppliers.base import OrderLineRequest, SupplierRejected, SupplierUnavailable
+from nexusone.suppliers.base import SupplierRejected, SupplierUnavailable
 
 from .. import actions
 from ..choices import EventSource, OrderSource
@@ -54,11 +54,6 @@ def order_queryset() -> QuerySet:
     )
 
 
-def _raise_validation(exc: DjangoValidationError) -> None:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    raise serializers.ValidationError(detail) from exc
-
-
 class OrderFulfillmentView(APIView):
     """POST {"action": create|quote|cancel|refund|retry|refresh_tracking, ...}."""
 
@@ -77,7 +72,7 @@ class OrderFulfillmentView(APIView):
         try:
             return handler(request, merchant)
         except DjangoValidationError as exc:
-            _raise_validation(exc)
+            raise api_validation_error(exc) from exc
 
     def _order(self, merchant, order_id) -> Order:
         return get_object_or_404(Order.objects.for_merchant(merchant), pk=order_id)
@@ -100,7 +95,7 @@ class OrderFulfillmentView(APIView):
             actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in body.validated_data["items"]
         ]
         lines = actions.resolve_lines(merchant, items)
-        requests = [OrderLineRequest(line.variant.external_id, line.quantity) for line in lines]
+        requests = actions.supplier_lines(lines)
         try:
             quotes = actions.quote_shipping(merchant, requests, to_country_code=body.validated_data["country_code"])
         except SupplierRejected as exc:
