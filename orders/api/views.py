@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from extension_auth.permissions import is_extension_request
 from nexusone.core.api import MerchantScopedMixin, api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsMerchantMember
 from nexusone.suppliers.base import SupplierRejected, SupplierUnavailable
@@ -42,7 +43,7 @@ class NotExtensionSession(BasePermission):
     message = "Extension tokens cannot use order endpoints."
 
     def has_permission(self, request: Request, view) -> bool:
-        return not getattr(request.auth, "is_extension_session", False)
+        return not is_extension_request(request)
 
 
 ORDER_PERMISSIONS = [IsMerchantMember, NotExtensionSession]
