@@ -9,17 +9,12 @@ Refused calls do not count (they did no work at CJ).
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
-
-def window_for(qps: float) -> tuple[int, float]:
-    """(calls, seconds): `qps` calls per second; below 1/s, one call per 1/qps seconds."""
-    limit = max(1, math.floor(qps))
-    return limit, limit / qps
+from ..ratelimit import window_for
 
 
 class ArrivalWindow:
