@@ -216,7 +216,10 @@ def start_import(
     extension_session: Any = None,
     dispatch: bool = True,
 ) -> ImportJob:
-    """Create a job: invalid, duplicate and over-limit items are decided now; the rest queue for the task."""
+    """Create a job: invalid, duplicate and over-limit items are decided now; the rest queue for the task.
+
+    `inputs` is pasted text (split into items) or a list whose every element is one item (parsing.split_inputs).
+    """
     if source not in ImportSource.values:
         raise ValidationError({"source": f"Source must be one of {', '.join(ImportSource.values)}."})
     markup = clean_markup(markup)

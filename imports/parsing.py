@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ SEPARATORS = re.compile(r"[\s,;]+")
 CJ_DOMAIN = "cjdropshipping.com"
 # CJ's older product page: /product-detail.html?id=<PID>
 DETAIL_PAGE = re.compile(r"/product-detail\.html$")
+ONE_PER_ITEM = "A CJ product URL or product ID has no spaces, commas or semicolons; give one per item."
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,17 @@ class ParsedInput:
         return bool(self.pid)
 
 
-def split_inputs(values: list[str] | str) -> list[str]:
-    """Split pasted text (or a list of texts) on commas, semicolons, spaces and new lines."""
+def split_inputs(values: Sequence[str] | str) -> list[str]:
+    """The inputs of a request, each to be parsed as one item.
+
+    Text (pasted into the import page, or the command line's arguments joined) is split on commas,
+    semicolons, spaces and new lines. A list (the API's `urls` and `product_ids`, the ticked catalog
+    products) is already itemised: each element is one input, kept whole, so a malformed element is
+    one invalid item echoing what was sent.
+    """
     if isinstance(values, str):
-        values = [values]
-    return [token for value in values for token in SEPARATORS.split(value or "") if token]
+        return [token for token in SEPARATORS.split(values) if token]
+    return [value.strip() for value in values]
 
 
 def _sandbox_hosts() -> frozenset[str]:
@@ -85,6 +93,8 @@ def parse_input(text: str) -> ParsedInput:
         return ParsedInput(text, error="Empty input.")
     if BARE_PID.match(text):
         return ParsedInput(text, pid=text.upper())
+    if SEPARATORS.search(text):
+        return ParsedInput(text, error=ONE_PER_ITEM)
     if _looks_like_url(text):
         return parse_url(text)
     if text.isdigit():
@@ -92,8 +102,11 @@ def parse_input(text: str) -> ParsedInput:
     return ParsedInput(text, error="Not a CJ product URL or product ID.")
 
 
-def parse_inputs(values: list[str] | str) -> tuple[list[ParsedInput], int]:
-    """Parse every token; a repeated PID (or repeated invalid text) counts once. Returns (items, repeats)."""
+def parse_inputs(values: Sequence[str] | str) -> tuple[list[ParsedInput], int]:
+    """Parse every input (see split_inputs); a repeated PID (or repeated invalid text) counts once.
+
+    Returns (items, repeats).
+    """
     items: list[ParsedInput] = []
     seen: set[str] = set()
     repeats = 0

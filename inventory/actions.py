@@ -274,9 +274,11 @@ def _reprice(products: Sequence[Product], rule_of: Callable[[Product], PriceRule
 # --- catalog edits ----------------------------------------------------------------------
 
 
-def resolve_category(merchant: Merchant, value: str | None) -> Category | None:
-    """A merchant's category by id or exact name; ValidationError naming `category` when unknown."""
-    if value in (None, ""):
+def resolve_category(merchant: Merchant, value: str | None, *, create: bool = False) -> Category | None:
+    """A merchant's category by id or exact name; a new name is created when `create` (as imports do),
+    else a ValidationError naming `category`."""
+    value = (value or "").strip()
+    if not value:
         return None
     categories = Category.objects.for_merchant(merchant)
     found = None
@@ -285,6 +287,10 @@ def resolve_category(merchant: Merchant, value: str | None) -> Category | None:
     except (ValidationError, ValueError):
         found = None
     found = found or categories.filter(name=value).first()
+    if found is None and create:
+        if len(value) > 200:
+            raise ValidationError({"category": "A category name has at most 200 characters."})
+        found, _ = Category.objects.get_or_create(merchant=merchant, name=value)
     if found is None:
         raise ValidationError({"category": f"Unknown category {value!r}."})
     return found
@@ -330,9 +336,9 @@ def update_product(product: Product, *, by: User | None = None, **changes: Any) 
             raise ValidationError({"low_stock_threshold": "Give a whole number of zero or more, or null."})
     if changes.get("markup"):
         parse_markup(changes["markup"])
-    if "category" in changes:
-        changes["category"] = resolve_category(merchant, changes["category"])
     with transaction.atomic():
+        if "category" in changes:
+            changes["category"] = resolve_category(merchant, changes["category"], create=True)
         tags = resolve_tags(merchant, changes.pop("tags")) if "tags" in changes else None
         fields = {"updated_at"}
         for name, value in changes.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import django_filters
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -24,7 +26,9 @@ class ProductFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     stock = django_filters.ChoiceFilter(choices=StockStatus.choices, method="filter_stock", label="Stock")
     is_active = django_filters.BooleanFilter()
-    category = django_filters.CharFilter(method="filter_category")
+    category = django_filters.CharFilter(
+        method="filter_category", label="Category", help_text="The category's name (any case), or its id."
+    )
     tag = django_filters.CharFilter(method="filter_tag")
     external_id = django_filters.CharFilter()
     ordering = django_filters.OrderingFilter(fields=PRODUCT_ORDERING)
@@ -60,8 +64,6 @@ class ProductFilter(django_filters.FilterSet):
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         by_name = Q(category__name__iexact=value)
         try:
-            import uuid
-
             return queryset.filter(by_name | Q(category_id=uuid.UUID(value)))
         except ValueError:
             return queryset.filter(by_name)

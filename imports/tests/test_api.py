@@ -35,6 +35,26 @@ def test_post_import_answers_202_with_the_job_and_its_items(api, merchant, cj_ac
     assert set(job["items"][0]) == {"input", "pid", "status", "product_id", "error"}
 
 
+def test_each_element_of_a_product_id_list_is_one_item_kept_whole(api, merchant, cj_account, catalog):
+    ProductFactory(merchant=merchant, external_id=STAND)
+    unknown = "1999999999999999999"
+    body = {"source": "ids", "product_ids": [LAMP, "not a product id!", unknown, STAND]}
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 202
+    job = response.json()
+    assert [item["input"] for item in job["items"]] == body["product_ids"]
+    assert [item["status"] for item in job["items"]] == ["queued", "invalid", "queued", "duplicate"]
+    assert (job["requested"], job["invalid"], job["duplicates"]) == (4, 1, 1)
+
+
+def test_a_url_list_element_holding_two_links_is_one_invalid_item(api, merchant, cj_account, catalog):
+    both = f"https://www.cjdropshipping.com/product/a-p-{LAMP}.html, https://www.cjdropshipping.com/product/b-p-{STAND}.html"
+    response = api.post(URL, {"source": "url", "urls": [both]}, format="json")
+    assert response.status_code == 202
+    items = response.json()["items"]
+    assert [(item["input"], item["status"]) for item in items] == [(both, "invalid")]
+
+
 def test_the_queued_items_finish_in_the_task(api, merchant, cj_account, catalog, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job_id = api.post(URL, {"source": "ids", "product_ids": [LAMP]}, format="json").json()["id"]

@@ -250,6 +250,17 @@ def test_the_import_products_command_imports_and_prints_the_outcome(merchant, cj
     assert Product.objects.get(external_id=LAMP).tags.get().name == "cli"
 
 
+def test_the_import_products_command_splits_its_arguments_like_pasted_text(merchant, cj_account, catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_products", "--merchant", str(merchant.pk), f"{LAMP},{STAND}", MAT, stdout=out)
+    assert '"requested": 3' in out.getvalue()
+    assert set(Product.objects.values_list("external_id", flat=True)) == {LAMP, STAND, MAT}
+
+
 def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
     merchant, cj_account, catalog, monkeypatch
 ):

@@ -73,6 +73,14 @@ def test_id_lists_split_on_commas_spaces_semicolons_and_new_lines():
 
 def test_inputs_repeated_in_one_request_count_once_even_as_url_and_id():
     url = f"https://www.cjdropshipping.com/product/lamp-p-{UUID}.html"
-    items, repeats = parse_inputs([f"{UUID}, {UUID.lower()}", url, DIGITS, DIGITS, "junk", "junk"])
+    items, repeats = parse_inputs(f"{UUID}, {UUID.lower()}\n{url}\n{DIGITS} {DIGITS}\njunk;junk")
     assert [item.pid for item in items] == [UUID, DIGITS, ""]
     assert repeats == 4
+
+
+def test_each_element_of_a_list_is_one_input_kept_whole():
+    items, repeats = parse_inputs([UUID, "not a product id!", f"{DIGITS},{UUID}", UUID])
+    assert [item.input for item in items] == [UUID, "not a product id!", f"{DIGITS},{UUID}"]
+    assert [item.valid for item in items] == [True, False, False]
+    assert "one per item" in items[2].error
+    assert repeats == 1

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
@@ -11,7 +12,7 @@ from nexusone.core.serializers import StrictFieldsMixin
 
 from .. import actions
 from ..choices import MarkupType, OutOfStockAction
-from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Product, StockAlert, SyncChange, SyncRun, Variant
+from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Category, Product, StockAlert, SyncChange, SyncRun, Variant
 from ..pricing import PriceRule, parse_markup
 
 
@@ -29,6 +30,31 @@ class MarkupField(serializers.JSONField):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict["markup"]) from None
         return {"type": markup_type, "value": str(value)}
+
+
+class CategoryField(serializers.CharField):
+    """A product's category: read as its name; written as a name (created when new) or an existing category's id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "The category's name; a new name creates it (an existing id works too).")
+        super().__init__(allow_null=True, allow_blank=True, required=False, max_length=200, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def to_representation(self, category: Category) -> str:
+        return category.name
+
+
+class TagNamesField(serializers.ListField):
+    """A product's tags as names, read and written; new names create tags."""
+
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, tags: Any) -> list[str]:
+        return [tag.name for tag in tags.all()]
 
 
 class VariantSerializer(serializers.ModelSerializer):
@@ -62,7 +88,7 @@ READ_ONLY_PRODUCT_FIELDS = [
     "stock_status",
     "is_available",
     "margin",
-    "category_name",
+    "category_id",
     "variants",
     "last_sync_at",
     "created_at",
@@ -74,12 +100,11 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     markup = MarkupField(required=False)
     low_stock_threshold = serializers.IntegerField(min_value=0, allow_null=True, required=False)
-    # Written as a category id or name and tag names; read back in to_representation.
-    category = serializers.CharField(allow_null=True, allow_blank=True, required=False, write_only=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, write_only=True)
+    category = CategoryField()
+    category_id = serializers.UUIDField(read_only=True, allow_null=True)
+    tags = TagNamesField(required=False)
     stock_status = serializers.SerializerMethodField()
     margin = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
     variants = VariantSerializer(many=True, read_only=True)
 
     class Meta:
@@ -104,7 +129,7 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "low_stock_threshold",
             "margin",
             "category",
-            "category_name",
+            "category_id",
             "tags",
             "variants",
             "last_sync_at",
@@ -115,12 +140,6 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     def get_stock_status(self, product: Product) -> str:
         return product.stock_status(self.context.get("default_threshold", DEFAULT_LOW_STOCK_THRESHOLD))
-
-    def to_representation(self, product: Product) -> dict:
-        data = super().to_representation(product)
-        data["category"] = str(product.category_id) if product.category_id else None
-        data["tags"] = [tag.name for tag in product.tags.all()]
-        return data
 
     def update(self, product: Product, validated_data: dict) -> Product:
         try:

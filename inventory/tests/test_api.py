@@ -6,7 +6,7 @@ import pytest
 
 from inventory import actions
 from inventory.choices import ChangeStatus, SyncStatus, SyncTrigger
-from inventory.models import Product, StockAlert, SyncChange, SyncRun
+from inventory.models import Category, Product, StockAlert, SyncChange, SyncRun
 from tests.factories import CategoryFactory, ProductFactory, TagFactory, VariantFactory
 
 PRODUCTS = "/api/dropshipping/products"
@@ -130,6 +130,59 @@ def test_patch_changes_price_lock_threshold_category_and_tags(api, shelf):
     assert product.category.name == "Kitchen"
 
 
+def test_products_give_the_category_by_name_and_id_and_tags_by_name(api, shelf):
+    kitchen = shelf["low"].category
+
+    rows = {row["name"]: row for row in api.get(PRODUCTS).json()["results"]}
+
+    assert (rows["Glass Jar"]["category"], rows["Glass Jar"]["category_id"]) == ("Kitchen", str(kitchen.pk))
+    assert (rows["Steel Pan"]["category"], rows["Steel Pan"]["category_id"]) == (None, None)
+    assert rows["Tea Towel"]["tags"] == ["sale"]
+    detail = api.get(f"{PRODUCTS}/{shelf['low'].pk}").json()
+    assert (detail["category"], detail["category_id"]) == ("Kitchen", str(kitchen.pk))
+
+
+def test_patch_with_a_new_category_name_creates_it_as_imports_do(api, merchant, shelf):
+    product = shelf["plenty"]
+
+    response = api.patch(f"{PRODUCTS}/{product.pk}", {"category": " Garden "}, format="json")
+
+    assert response.status_code == 200, response.json()
+    category = Category.objects.get(merchant=merchant, name="Garden")
+    assert (response.json()["category"], response.json()["category_id"]) == ("Garden", str(category.pk))
+    product.refresh_from_db()
+    assert product.category == category
+
+
+def test_patch_still_accepts_an_existing_category_id_and_an_empty_category_clears_it(api, shelf):
+    product, kitchen = shelf["plenty"], shelf["low"].category
+
+    by_id = api.patch(f"{PRODUCTS}/{product.pk}", {"category": str(kitchen.pk)}, format="json")
+    assert (by_id.status_code, by_id.json()["category"]) == (200, "Kitchen")
+    cleared = api.patch(f"{PRODUCTS}/{product.pk}", {"category": None}, format="json")
+    assert (cleared.status_code, cleared.json()["category"], cleared.json()["category_id"]) == (200, None, None)
+
+
+def test_the_category_filter_takes_a_name_in_any_case_or_an_id(api, shelf):
+    kitchen = shelf["low"].category
+
+    assert ids(api.get(f"{PRODUCTS}?category=kitchen")) == {str(shelf["low"].pk)}
+    assert ids(api.get(f"{PRODUCTS}?category={kitchen.pk}")) == {str(shelf["low"].pk)}
+    assert ids(api.get(f"{PRODUCTS}?category=Garden")) == set()
+
+
+def test_the_openapi_schema_declares_category_category_id_and_tags_on_products(api):
+    schema = api.get("/api/schema", headers={"Accept": "application/json"}).json()
+
+    product = schema["components"]["schemas"]["Product"]["properties"]
+    assert product["category"]["type"] == "string"
+    assert product["category"].get("nullable") is True
+    assert (product["category_id"]["format"], product["category_id"]["readOnly"]) == ("uuid", True)
+    assert product["tags"] == {"type": "array", "items": {"type": "string", "maxLength": 100}}
+    assert not product["category"].get("writeOnly")
+    assert not product["tags"].get("writeOnly")
+
+
 def test_patch_with_a_markup_reprices_an_unlocked_product(api, shelf):
     response = api.patch(f"{PRODUCTS}/{shelf['plenty'].pk}/", {"markup": {"type": "fixed", "value": "3"}})
 
@@ -144,7 +197,9 @@ def test_patch_with_a_markup_reprices_an_unlocked_product(api, shelf):
         ({"price": "1.234"}, "price"),
         ({"price": "abc"}, "price"),
         ({"low_stock_threshold": -2}, "low_stock_threshold"),
-        ({"category": "Nope"}, "category"),
+        ({"category": "x" * 201}, "category"),
+        ({"category": 12}, "category"),
+        ({"tags": "gift"}, "tags"),
         ({"markup": {"type": "bogus", "value": "1"}}, "markup"),
         ({"stock_quantity": 100}, "stock_quantity"),
         ({"colour": "red"}, "colour"),

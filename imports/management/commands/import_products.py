@@ -30,7 +30,7 @@ class Command(BaseCommand):
             job = actions.start_import(
                 merchant,
                 source=source,
-                inputs=opts["inputs"],
+                inputs=" ".join(opts["inputs"]),  # text: each argument may hold several, as pasted
                 markup=markup,
                 category=opts["category"],
                 tags=[t for t in opts["tags"].split(",") if t.strip()],

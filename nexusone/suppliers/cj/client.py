@@ -1,6 +1,6 @@
 """The CJ Dropshipping API 2.0 client: `CJSupplier(account)` implements the supplier protocol.
 
-Each call: circuit check → shared rate-limit slot → HTTP with the account's access
+Each call: circuit check → shared rate-limit slot (held until the answer) → HTTP with the account's access
 token → envelope check (`code`, not the HTTP status) → named error. Transient
 failures (rate limits, 5xx, timeouts, "system busy") are retried with exponential
 backoff and jitter, honouring Retry-After; an order create whose outcome is
@@ -111,7 +111,8 @@ class CJSupplier:
         self.max_wait = float(getattr(settings, "CJ_RETRY_MAX_WAIT", 30))
         self.timeout = getattr(settings, "CJ_TIMEOUT", DEFAULT_TIMEOUT)
         self.circuit = CircuitBreaker.for_cj(clock)
-        self.limiter = AccountRateLimiter(cj_account_key(account), account_qps(account), sleep=sleep, clock=clock)
+        # The limiter keeps Redis's clock (shared by every process), even when a test fakes this one.
+        self.limiter = AccountRateLimiter(cj_account_key(account), account_qps(account), sleep=sleep)
         self.tokens = TokenManager(account, self._post_auth)
 
     # --- transport ----------------------------------------------------------------------------
@@ -266,11 +267,11 @@ class CJSupplier:
         def attempt() -> Any:
             self._refuse_while_out_of_points()
             token = self.tokens.access_token()
-            self.limiter.acquire()
             try:
-                return self._guarded(
-                    lambda: self._send(method, path, params=params, body=body, token=token), create=create
-                )
+                with self.limiter.slot():
+                    return self._guarded(
+                        lambda: self._send(method, path, params=params, body=body, token=token), create=create
+                    )
             except SupplierQuotaExhausted as exc:
                 self._note_out_of_points(exc)
                 raise
@@ -279,8 +280,10 @@ class CJSupplier:
                     raise
             # "token invalid": renew once (unless another worker already did) and retry once.
             token = self.tokens.renew(stale_token=token)
-            self.limiter.acquire()
-            return self._guarded(lambda: self._send(method, path, params=params, body=body, token=token), create=create)
+            with self.limiter.slot():
+                return self._guarded(
+                    lambda: self._send(method, path, params=params, body=body, token=token), create=create
+                )
 
         try:
             return self._with_retries(attempt, create=create)

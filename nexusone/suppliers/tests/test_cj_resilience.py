@@ -208,8 +208,7 @@ def test_two_workers_sharing_an_account_never_exceed_its_qps():
     def worker() -> None:
         limiter = AccountRateLimiter("shared-test-account", 5)
         for _ in range(6):
-            limiter.acquire()
-            with lock:
+            with limiter.slot(), lock:
                 stamps.append(time.time())
 
     threads = [threading.Thread(target=worker) for _ in range(2)]

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from nexusone.suppliers.cj.sandbox.catalog import build_catalog
+from nexusone.suppliers.cj.sandbox.qps import ArrivalWindow
 from nexusone.suppliers.cj.sandbox.state import sign
 
 # CJ_API.md §13
@@ -136,6 +137,39 @@ def test_enforced_qps_answers_1600200(api, cj_sandbox):
     codes = [api("GET", "setting/get").json()["code"] for _ in range(3)]
     assert 1600200 in codes
     assert cj_sandbox.state.stats["rate_limited"] >= 1
+
+
+def test_the_qps_limit_is_a_strict_sliding_window_over_arrivals(api, cj_sandbox, monkeypatch):
+    """At QPS 2 no one-second window of arrivals holds a third admitted call, wherever the window starts."""
+    now = [100.0]
+    monkeypatch.setattr(cj_sandbox.state.arrivals, "clock", lambda: now[0])
+    cj_sandbox.control("state", {"qps": 2})
+
+    def arrive_at(moment: float) -> requests.Response:
+        now[0] = moment
+        return api("GET", "setting/get")
+
+    assert [arrive_at(t).json()["code"] for t in (100.0, 100.4)] == [200, 200]
+    refused = arrive_at(100.9)  # a bucket refilling at 2/s would serve this one
+    assert refused.status_code == 200
+    assert refused.json()["code"] == 1600200
+    assert refused.json()["result"] is False
+    assert "Too much request" in refused.json()["message"]
+    assert arrive_at(100.99).json()["code"] == 1600200
+    assert arrive_at(101.0).json()["code"] == 200  # the call of 100.0 has left the window
+    assert arrive_at(101.3).json()["code"] == 1600200  # 100.4 and 101.0 are still in it
+    assert arrive_at(101.4).json()["code"] == 200
+    assert cj_sandbox.state.stats["rate_limited"] == 3
+
+
+def test_below_one_call_a_second_the_window_stretches():
+    now = [0.0]
+    window = ArrivalWindow(lambda: now[0])
+    admitted = []
+    for moment in (0.0, 1.0, 1.99, 2.0, 3.5):
+        now[0] = moment
+        admitted.append(window.admit(0.5))
+    assert admitted == [True, False, False, True, False]
 
 
 def test_front_page_links_products_at_cj_shaped_urls(cj_sandbox):

@@ -25,6 +25,7 @@ import requests
 from django.conf import settings
 
 from .catalog import PRODUCT_COUNT, SEED, WAREHOUSES, SandboxProduct, SandboxVariant, build_catalog
+from .qps import ArrivalWindow
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,7 @@ class SandboxState:
     def __init__(self, product_count: int = PRODUCT_COUNT) -> None:
         self.lock = threading.RLock()
         self.product_count = product_count
+        self.arrivals = ArrivalWindow()  # the sandbox has one account (one API key): one window of its calls
         self.reset()
 
     # --- set-up -------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class SandboxState:
             self.orders: dict[str, SandboxOrder] = {}
             self.faults: list[Fault] = []
             self.qps: float = 0.0  # 0: not enforced
-            self.bucket: tuple[float, float] = (0.0, 0.0)  # (tokens, last refill monotonic)
+            self.arrivals.clear()
             self.token_call_interval: float = 0.0  # seconds between getAccessToken calls; 0: not enforced
             self.last_token_call: float | None = None
             self.daily_points: int = 0  # 0: unlimited
@@ -256,20 +258,12 @@ class SandboxState:
             return None
 
     def take_rate_token(self) -> bool:
-        """A token bucket of `qps` per second with a burst of `qps`: False means 1600200."""
-        with self.lock:
-            if self.qps <= 0:
-                return True
-            tokens, last = self.bucket
-            now = time.monotonic()
-            capacity = max(1.0, self.qps)
-            tokens = capacity if last == 0 else min(capacity, tokens + (now - last) * self.qps)
-            if tokens < 1:
-                self.bucket = (tokens, now)
-                self.stats["rate_limited"] += 1
-                return False
-            self.bucket = (tokens - 1, now)
+        """Admit a call arriving now under the account's QPS (a strict sliding window): False means 1600200."""
+        if self.arrivals.admit(self.qps):
             return True
+        with self.lock:
+            self.stats["rate_limited"] += 1
+        return False
 
     def count_call(self, path: str) -> None:
         with self.lock:

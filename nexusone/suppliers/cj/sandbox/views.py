@@ -106,7 +106,7 @@ def control_state(request: HttpRequest) -> JsonResponse:
         with STATE.lock:
             if "qps" in body:
                 STATE.qps = float(body["qps"] or 0)
-                STATE.bucket = (0.0, 0.0)
+                STATE.arrivals.clear()
             if "daily_points" in body:
                 STATE.daily_points = int(body["daily_points"] or 0)
                 STATE.points_used = 0
