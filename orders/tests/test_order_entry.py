@@ -257,3 +257,13 @@ def test_the_same_reference_again_shows_the_existing_order(owner_client, account
     assert again.redirect_chain[0][0] == first["Location"]
     assert b"already exists; here it is" in again.content
     assert Order.objects.count() == 1
+
+
+def test_a_post_without_its_item_rows_creates_nothing_and_says_why(owner_client, account, variant):
+    data = {k: v for k, v in entry_form(variant).items() if not k.startswith("items-")}
+
+    response = owner_client.post(reverse(NEW), data)
+
+    assert response.status_code == 200
+    assert "The item rows could not be read" in _block(response.content.decode(), "message-error", "</div>")
+    assert not Order.objects.exists()
