@@ -198,6 +198,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Extension tokens first: a valid one gets 403 outside its scopes, never simplejwt's 401.
+        "extension_auth.authentication.ExtensionTokenAuthentication",
         "nexusone.accounts.authentication.MembershipJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
