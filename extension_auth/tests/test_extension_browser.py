@@ -311,3 +311,25 @@ def test_the_cj_sandbox_pages_of_make_run_get_checkboxes_and_the_button_too(
     expect(widget(page)).to_have_attribute("data-nexusone-state", "imported", timeout=20000)
     assert Product.objects.filter(merchant=premium_store, external_id=pid).exists()
     assert extension.problems() == []
+
+
+def test_moving_from_a_list_to_a_product_inside_cjs_single_page_app_swaps_checkboxes_for_the_button(
+    extension, premium_store, owner, catalog
+):
+    _, token = actions.create_session(owner, premium_store)
+    expect(extension.pair(token).locator("#store")).to_have_text(premium_store.name)
+    page = extension.context.new_page()
+    page.goto(f"{cj_pages.CJ_ORIGIN}/list/wholesale-home-garden-l-2415.html")
+    expect(page.locator(".nx1-card")).to_have_count(5)
+
+    pid, name = catalog[3]
+    page.evaluate(  # what CJ's router does on a click: a new URL and new markup, no page load
+        "([url, name]) => { history.pushState({}, '', url);"
+        " document.getElementById('app').innerHTML = '<h1></h1>';"
+        " document.querySelector('#app h1').textContent = name; }",
+        [cj_pages.product_url(pid, name), name],
+    )
+    expect(widget(page)).to_have_attribute("data-nexusone-state", "not_imported")
+    assert page.get_attribute(".nx1-widget", "data-nexusone-pid") == pid
+    expect(page.locator(".nx1-bar")).to_have_count(0)
+    assert extension.problems() == []

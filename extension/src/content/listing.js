@@ -4,7 +4,7 @@ import { cardOf, productLinks } from "../lib/pid.js";
 import { STATES, stateOfError, stateOfItem } from "../lib/states.js";
 import { importProducts, lookup } from "./messaging.js";
 
-const cards = new Map(); // PID → {card, checkbox, label, link}
+let cards = new Map(); // PID → {card, checkbox, label, link}
 let bar = null;
 
 function buildBar() {
@@ -134,12 +134,27 @@ function scan() {
   markImported(fresh);
 }
 
+/** Start on this page; the returned function removes everything the extension added (before CJ navigates). */
 export function startListing() {
   scan();
   // CJ renders its lists as you scroll or filter: pick up new cards a moment after the page settles.
   let pending = null;
-  new MutationObserver(() => {
+  const observer = new MutationObserver(() => {
     clearTimeout(pending);
     pending = setTimeout(scan, 300);
-  }).observe(document.body, { childList: true, subtree: true });
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+  return () => {
+    observer.disconnect();
+    clearTimeout(pending);
+    for (const { card } of cards.values()) {
+      card.querySelector(":scope > .nx1-card-control")?.remove();
+      card.classList.remove("nx1-card");
+      delete card.dataset.nexusonePid;
+      delete card.dataset.nexusoneState;
+    }
+    bar?.remove();
+    cards = new Map();
+    bar = null;
+  };
 }

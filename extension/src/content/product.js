@@ -37,11 +37,16 @@ function place(widget) {
   return false;
 }
 
+/** Keep the widget by the title; the returned function stops watching. */
 function followTitle(widget) {
-  if (place(widget)) return;
+  if (place(widget)) return () => {};
   const observer = new MutationObserver(() => place(widget) && observer.disconnect());
   observer.observe(document.body, { childList: true, subtree: true });
-  setTimeout(() => observer.disconnect(), 30000);
+  const timer = setTimeout(() => observer.disconnect(), 30000);
+  return () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
 }
 
 function onImportMessage(widget, pid, message) {
@@ -51,18 +56,27 @@ function onImportMessage(widget, pid, message) {
   show(widget, { ...stateOfItem(item), link });
 }
 
-export async function startProductPage(pid) {
-  const widget = buildWidget();
-  widget.dataset.nexusonePid = pid;
-  followTitle(widget);
-  show(widget, { state: STATES.CHECKING, message: "Checking your NexusOne catalog…" });
-  widget.querySelector(".nx1-button").addEventListener("click", () => {
-    show(widget, { state: STATES.IMPORTING, message: "Importing…" });
-    importProducts([pid], (message) => onImportMessage(widget, pid, message));
-  });
+async function showCatalogState(widget, pid) {
   const answer = await lookup([pid]);
   if (!answer?.ok) return show(widget, stateOfError(answer?.error ?? { message: "" }));
   const product = answer.imported[pid];
   if (product) show(widget, { state: STATES.IMPORTED, message: "In your catalog.", link: product.dashboard_url });
   else show(widget, { state: STATES.NOT_IMPORTED });
+}
+
+/** Start on this product's page; the returned function removes the button (before CJ navigates). */
+export function startProductPage(pid) {
+  const widget = buildWidget();
+  widget.dataset.nexusonePid = pid;
+  const stopFollowing = followTitle(widget);
+  show(widget, { state: STATES.CHECKING, message: "Checking your NexusOne catalog…" });
+  widget.querySelector(".nx1-button").addEventListener("click", () => {
+    show(widget, { state: STATES.IMPORTING, message: "Importing…" });
+    importProducts([pid], (message) => onImportMessage(widget, pid, message));
+  });
+  showCatalogState(widget, pid);
+  return () => {
+    stopFollowing();
+    widget.remove();
+  };
 }
