@@ -18,7 +18,7 @@ TEST_REDIS_DB ?= 15
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
-.PHONY: help install run test test-fast lint fmt migrate bench services
+.PHONY: help install run test test-fast test-extension extension lint fmt migrate bench services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -43,13 +43,20 @@ run: install ## fresh machine → the demo app on http://127.0.0.1:8000 (web, wo
 services: ## make sure PostgreSQL and Redis are up
 	NEXUSONE_TEST_DB=$(TEST_DB) scripts/ensure_services.sh
 
-test: install services ## install, start services, run the whole suite on PostgreSQL
+test: install services test-extension ## install, start services, run the whole suite on PostgreSQL
 	scripts/ensure_chromium.sh
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: install services ## the suite without browser tests
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+test-extension: ## the Chrome extension's unit tests (node's test runner; node from apt when missing)
+	scripts/ensure_node.sh
+	cd extension && node --test tests/
+
+extension: install ## build the Chrome extension zip into dist/ (Chrome Web Store, or unzip and "Load unpacked")
+	$(PY) manage.py build_extension --out dist
 
 lint: install ## ruff check + format check
 	$(VENV)/bin/ruff check .

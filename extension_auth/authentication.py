@@ -1,16 +1,21 @@
-"""DRF authentication for extension tokens. Only views that list it accept extension tokens."""
+"""DRF authentication for extension tokens, first in the API's authenticators.
+
+A valid extension token is let through only to views that name an `extension_scope` it holds; everywhere
+else it gets 403 `permission_denied`. 401 means the token itself is bad: expired, revoked or malformed.
+"""
 
 from __future__ import annotations
 
 import jwt
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from nexusone.accounts.authentication import MembershipJWTAuthentication
 from nexusone.core.audit import client_ip
 from nexusone.core.exceptions import PlanRequired
 
 from . import actions, tokens
+from .permissions import scope_refusal
 
 
 class ExtensionTokenAuthentication(BaseAuthentication):
@@ -40,6 +45,10 @@ class ExtensionTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed(problem, "session_inactive")
         if not actions.plan_allows_extension(session.merchant):
             raise PlanRequired("The Chrome extension needs the Premium plan; upgrade in Settings → Plan.")
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        refusal = scope_refusal(session, request.method, view)
+        if refusal:
+            raise PermissionDenied(refusal)
         actions.touch_session(session, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
         return session.user, session
 
@@ -47,6 +56,6 @@ class ExtensionTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-# Views that extension tokens may call list these (extension first: it passes other bearer tokens on).
+# The API's authenticators (settings.REST_FRAMEWORK); extension first: it passes other bearer tokens on.
 WITH_EXTENSION_TOKENS = [ExtensionTokenAuthentication, MembershipJWTAuthentication, SessionAuthentication]
 EXTENSION_TOKENS_ONLY = [ExtensionTokenAuthentication]

@@ -13,6 +13,7 @@ from nexusone.core.rendering import render_page
 
 from . import actions
 from .forms import GenerateTokenForm
+from .packaging import build_extension_zip, zip_name
 
 
 def _sessions(request: HttpRequest):
@@ -25,6 +26,8 @@ def _render(request: HttpRequest, context: dict, partial: str | None = None, sta
         "premium": actions.plan_allows_extension(merchant),
         "sessions": _sessions(request).order_by("revoked_at", "-created_at")[:100],
         "form": GenerateTokenForm(),
+        "extension_zip": zip_name(),
+        "server_url": request.build_absolute_uri("/").rstrip("/"),
         **context,
     }
     return render_page(request, "extension_auth/index.html", context, partial, status=status)
@@ -79,3 +82,13 @@ def revoke_all(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _render(request, {}, "sessions")
     return redirect("extension_auth:index")
+
+
+@login_required
+@require_http_methods(["GET"])
+def download(request: HttpRequest) -> HttpResponse:
+    """The extension's zip, built from the extension's sources on each download (a few milliseconds)."""
+    response = HttpResponse(build_extension_zip(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{zip_name()}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -27,7 +27,10 @@ if TESTING:
 
 # Code-only management commands (migration checks, schema export) sign and decrypt nothing:
 # they may run on a bare checkout with throwaway keys. Everything else needs real keys.
-CODE_ONLY_COMMANDS = {"makemigrations", "check", "help", "showmigrations", "sqlmigrate", "spectacular"}
+CODE_ONLY_COMMANDS = {
+    *("makemigrations", "check", "help", "showmigrations", "sqlmigrate", "spectacular"),
+    "build_extension",  # `make extension` zips files and reads no secret
+}
 _command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
 if not DEBUG and not TESTING and _command in CODE_ONLY_COMMANDS:
     from cryptography.fernet import Fernet
@@ -198,6 +201,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Extension tokens first: a valid one gets 403 outside its scopes, never simplejwt's 401.
+        "extension_auth.authentication.ExtensionTokenAuthentication",
         "nexusone.accounts.authentication.MembershipJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -13,7 +13,7 @@ from nexusone.core.exceptions import NoMerchant
 
 from .. import actions
 from ..authentication import EXTENSION_TOKENS_ONLY
-from ..permissions import IsExtensionSession
+from ..permissions import ANY_PERMISSION, IsExtensionSession
 from .serializers import ExtensionSessionSerializer, GenerateTokenSerializer
 
 
@@ -72,6 +72,7 @@ class MeView(APIView):
 
     authentication_classes = EXTENSION_TOKENS_ONLY
     permission_classes = [IsExtensionSession]
+    extension_scope = {"GET": ANY_PERMISSION}
 
     def get(self, request: Request) -> Response:
         session = request.auth

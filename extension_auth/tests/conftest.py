@@ -5,6 +5,11 @@ from rest_framework.test import APIClient
 
 from extension_auth import actions
 from nexusone.accounts.choices import Plan
+from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the browser tests
+    cj_sandbox,
+    cj_sandbox_account,
+    cj_sandbox_server,
+)
 
 
 @pytest.fixture

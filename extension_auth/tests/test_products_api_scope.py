@@ -33,7 +33,13 @@ def test_extension_token_cannot_change_or_delete_products(ext, premium):
     assert str(product.price) == "9.99"
 
 
-def test_extension_token_never_reaches_sync_orders_or_account_endpoints(ext):
-    assert ext.post("/api/inventory/sync", {}, format="json").status_code == 401
-    assert ext.get("/api/dropshipping/orders").status_code == 401
-    assert ext.get("/api/merchant").status_code == 401
+def test_extension_token_never_reaches_sync_orders_or_account_endpoints_and_is_told_so_with_403(ext):
+    for response in (
+        ext.post("/api/inventory/sync", {}, format="json"),
+        ext.get("/api/dropshipping/orders"),
+        ext.get("/api/merchant"),
+    ):
+        assert response.status_code == 403
+        error = response.json()["errors"][0]
+        assert error["code"] == "permission_denied"
+        assert "Extension tokens can only import products and read them" in error["detail"]

@@ -2,12 +2,13 @@
 
 from django.urls import re_path
 
-from . import views
+from . import lookup, views
 
 UUID = r"(?P<pk>[0-9a-fA-F-]{36})"
 
 urlpatterns = [
     re_path(r"^dropshipping/products/?$", views.ProductList.as_view(), name="inventory_products"),
+    re_path(r"^dropshipping/products/lookup/?$", lookup.ProductLookup.as_view(), name="inventory_product_lookup"),
     re_path(rf"^dropshipping/products/{UUID}/?$", views.ProductDetail.as_view(), name="inventory_product"),
     re_path(r"^inventory/sync/?$", views.SyncStart.as_view(), name="inventory_sync"),
     re_path(rf"^inventory/sync/{UUID}/?$", views.SyncRunDetail.as_view(), name="inventory_sync_run"),
