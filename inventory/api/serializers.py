@@ -44,6 +44,7 @@ class VariantSerializer(serializers.ModelSerializer):
             "cost_price",
             "price",
             "stock_quantity",
+            "supplier_stock",
             "reserved_quantity",
         ]
         read_only_fields = fields
@@ -59,6 +60,8 @@ READ_ONLY_PRODUCT_FIELDS = [
     "cost_price",
     "currency",
     "stock_quantity",
+    "supplier_stock",
+    "reserved_quantity",
     "stock_status",
     "is_available",
     "margin",
@@ -98,6 +101,8 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "markup",
             "price_locked",
             "stock_quantity",
+            "supplier_stock",
+            "reserved_quantity",
             "stock_status",
             "is_active",
             "is_available",

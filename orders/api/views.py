@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from extension_auth.permissions import is_extension_request
 from nexusone.core.api import MerchantScopedMixin, api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsMerchantMember
-from nexusone.suppliers.base import SupplierRejected, SupplierUnavailable
+from nexusone.suppliers.base import SupplierRateLimited, SupplierRejected, SupplierUnavailable
 
 from .. import actions
 from ..choices import EventSource, OrderSource
@@ -101,7 +101,7 @@ class OrderFulfillmentView(APIView):
             quotes = actions.quote_shipping(merchant, requests, to_country_code=body.validated_data["country_code"])
         except SupplierRejected as exc:
             raise serializers.ValidationError({"country_code": str(exc)}) from exc
-        except SupplierUnavailable as exc:
+        except (SupplierUnavailable, SupplierRateLimited) as exc:  # CJ down, or asking us to slow down
             raise actions.SupplierUnreachable() from exc
         options = QuoteOptionSerializer(quotes, many=True).data
         return Response({"options": options, "cheapest": options[0] if options else None})
