@@ -69,8 +69,8 @@ def conditional_update(_: int) -> int:
     from inventory.models import Variant
 
     try:
-        return Variant.objects.filter(pk=STATE["bare_pk"], stock_quantity__gte=F("reserved_quantity") + 1).update(
-            reserved_quantity=F("reserved_quantity") + 1
+        return Variant.objects.filter(pk=STATE["bare_pk"], stock_quantity__gte=1).update(
+            reserved_quantity=F("reserved_quantity") + 1, stock_quantity=F("stock_quantity") - 1
         )
     finally:
         if not PERSISTENT:
@@ -93,11 +93,12 @@ def run() -> None:
     merchant, owner = merchant_with_owner()
     SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="k", open_id="284517903")
     product = Product.objects.create(merchant=merchant, external_id="P1", name="Bench Box", price="10.00")
+    units = {"supplier_stock": UNITS, "stock_quantity": UNITS}
     variant = Variant.objects.create(
-        merchant=merchant, product=product, external_id="V1", sku="V1", price="10.00", stock_quantity=UNITS
+        merchant=merchant, product=product, external_id="V1", sku="V1", price="10.00", **units
     )
     bare = Variant.objects.create(
-        merchant=merchant, product=product, external_id="V2", sku="V2", price="10.00", stock_quantity=UNITS
+        merchant=merchant, product=product, external_id="V2", sku="V2", price="10.00", **units
     )
     # The bench user's rate-limit window may still hold an earlier run's requests (same user id, same Redis).
     cache.delete(UserRateThrottle().cache_format % {"scope": "user", "ident": owner.pk})
@@ -123,7 +124,7 @@ def run() -> None:
     ):
         for round_number in range(ROUNDS):
             Order.objects.all().delete()
-            Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0)
+            Variant.objects.filter(pk__in=[variant.pk, bare.pk]).update(reserved_quantity=0, stock_quantity=UNITS)
             first = round_number * REQUESTS
             sessions_before = database_sessions()
             api_rate, statuses = spread(processes, create, list(range(first, first + REQUESTS)), WORKERS)
@@ -132,7 +133,7 @@ def run() -> None:
             api_rates.append(api_rate)
             bare_rates.append(bare_rate)
             variant.refresh_from_db()
-            oversold = max(variant.reserved_quantity - variant.stock_quantity, 0) + max(
+            oversold = max(variant.reserved_quantity - variant.supplier_stock, 0) + max(
                 Order.objects.count() - UNITS, 0
             )
             worst_oversold = max(worst_oversold, oversold)

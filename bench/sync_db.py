@@ -90,19 +90,21 @@ def seed(total: int, merchant_products: int) -> str:
         for merchant, size in [(target, merchant_products), *others]:
             cursor.execute(
                 """INSERT INTO inventory_product (id, merchant_id, supplier, external_id, name, sku, image_url,
-                       source_url, cost_price, price, currency, markup, price_locked, stock_quantity, is_active,
-                       is_available, supplier_data, created_at, updated_at, auto_deactivated, missing_count)
+                       source_url, cost_price, price, currency, markup, price_locked, stock_quantity,
+                       supplier_stock, reserved_quantity, is_active, is_available, supplier_data, created_at,
+                       updated_at, auto_deactivated, missing_count)
                 SELECT gen_random_uuid(), %s, 'cj', 'PID-' || g, 'Product ' || g, 'SKU' || g, '', '',
-                       4.00, 5.60, 'USD', '{}'::jsonb, false, 20 + (g %% 50), true, true, '{}'::jsonb,
-                       now(), now(), false, 0
+                       4.00, 5.60, 'USD', '{}'::jsonb, false, 20 + (g %% 50), 20 + (g %% 50), 0, true, true,
+                       '{}'::jsonb, now(), now(), false, 0
                 FROM generate_series(1, %s) AS g""",
                 [merchant.pk, size],
             )
         cursor.execute(
             """INSERT INTO inventory_variant (id, merchant_id, product_id, external_id, sku, name, attributes,
-                   image_url, cost_price, price, stock_quantity, reserved_quantity, created_at, updated_at)
+                   image_url, cost_price, price, stock_quantity, supplier_stock, reserved_quantity, created_at,
+                   updated_at)
             SELECT gen_random_uuid(), p.merchant_id, p.id, p.external_id || '-V1', p.sku || '-1', p.name, '{}'::jsonb,
-                   '', p.cost_price, p.price, p.stock_quantity, 0, now(), now()
+                   '', p.cost_price, p.price, p.stock_quantity, p.supplier_stock, 0, now(), now()
             FROM inventory_product p"""
         )
     with connection.cursor() as cursor:
@@ -117,7 +119,7 @@ def pick_changed(merchant_id: str, share: float) -> list[dict]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT p.id, p.stock_quantity, v.id, v.stock_quantity FROM inventory_product p
+            """SELECT p.id, p.supplier_stock, v.id, v.supplier_stock FROM inventory_product p
             JOIN inventory_variant v ON v.product_id = p.id WHERE p.merchant_id = %s""",
             [merchant_id],
         )
@@ -172,7 +174,7 @@ def baseline(products: list, variants: list) -> float:
                 copy.write_row(
                     (
                         r.id,
-                        r.stock_quantity,
+                        r.supplier_stock,
                         r.cost_price,
                         r.price,
                         r.is_active,
@@ -183,14 +185,16 @@ def baseline(products: list, variants: list) -> float:
                 )
         with cursor.copy("COPY bench_v FROM STDIN") as copy:
             for r in variants:
-                copy.write_row((r.id, r.stock_quantity, r.cost_price, r.price))
+                copy.write_row((r.id, r.supplier_stock, r.cost_price, r.price))
         cursor.execute(
-            """UPDATE inventory_variant AS t SET stock_quantity = v.stock, cost_price = v.cost, price = v.price,
+            """UPDATE inventory_variant AS t SET supplier_stock = v.stock,
+                   stock_quantity = GREATEST(v.stock - t.reserved_quantity, 0), cost_price = v.cost, price = v.price,
                    updated_at = now()
                FROM bench_v AS v WHERE t.id = v.id"""
         )
         cursor.execute(
-            """UPDATE inventory_product AS t SET stock_quantity = v.stock, cost_price = v.cost, price = v.price,
+            """UPDATE inventory_product AS t SET supplier_stock = v.stock,
+                   stock_quantity = GREATEST(v.stock - t.reserved_quantity, 0), cost_price = v.cost, price = v.price,
                    is_active = v.active, is_available = v.available, auto_deactivated = v.auto,
                    missing_count = v.missing, last_sync_at = now(), updated_at = now()
                FROM bench_p AS v WHERE t.id = v.id"""

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from inventory.models import Category, Product, Tag, Variant
 from inventory.pricing import PriceRule, price_for
+from inventory.stock import apply_stock_rules
 from nexusone.accounts.choices import Plan
 from nexusone.accounts.models import Merchant
 from nexusone.accounts.plans import capabilities, cheapest_plan_for_products
@@ -479,7 +480,8 @@ def _build_product(job: ImportJob, context: _JobContext, item: ImportItem, fetch
         price=price_for(Decimal(source.cost_price), rule),
         currency=source.currency or "USD",
         markup=job.markup,
-        stock_quantity=sum(stock.values()),
+        supplier_stock=sum(stock.values()),
+        stock_quantity=sum(stock.values()),  # nothing is reserved yet: all of it can be sold
         is_available=source.on_sale,
         category_id=category_id,
         last_sync_at=timezone.now() if fetched.stock is not None else None,
@@ -508,6 +510,7 @@ def _build_product(job: ImportJob, context: _JobContext, item: ImportItem, fetch
             weight_grams=v.weight_grams,
             cost_price=Decimal(v.cost_price),
             price=price_for(Decimal(v.cost_price), rule),
+            supplier_stock=stock.get(v.variant_id, 0),
             stock_quantity=stock.get(v.variant_id, 0),
         )
         for v in source.variants
@@ -585,6 +588,9 @@ def save_batch(job: ImportJob, context: _JobContext, results: list[tuple[ImportI
             for item, product, _ in new:
                 if product.pk in inserted:
                     item.status, item.product_id, item.error = ItemStatus.IMPORTED, product.pk, ""
+            # Alerts and the out-of-stock action follow the imported stock at once (when CJ told us the stock).
+            known = [p.pk for _, p, _ in new if p.pk in inserted and p.supplier_data.get("stock_known")]
+            apply_stock_rules(merchant, known)
         items = [item for item, _ in results]
         _write_item_outcomes(items, now)
         counts = _count(items)

@@ -44,12 +44,8 @@ from nexusone.suppliers.registry import get_supplier
 
 from .choices import (
     ACTIVE_SYNC_STATUSES,
-    AlertKind,
-    AlertState,
     ChangeKind,
     ChangeStatus,
-    OutOfStockAction,
-    StockStatus,
     SyncStatus,
     SyncTrigger,
 )
@@ -58,13 +54,13 @@ from .models import (
     InventorySettings,
     PricingRule,
     Product,
-    StockAlert,
     SyncChange,
     SyncRun,
     Tag,
     Variant,
 )
 from .pricing import CENT, PriceRule, parse_markup, price_for
+from .stock import alert_kind_for, apply_stock_rules, resum_products, sellable, update_alerts
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant, User
@@ -73,11 +69,13 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "PriceRule",
+    "alert_kind_for",
     "apply_supplier_stock_event",
     "compute_price",
     "get_inventory_settings",
     "price_for",
     "start_sync",
+    "update_alerts",
 ]
 
 SYNC_BATCH_SIZE = 50  # products read from the supplier per batch
@@ -539,11 +537,13 @@ class Fetched(NamedTuple):
 
 
 class ProductRow(NamedTuple):
-    """One changed product for the write phase (old stock guards the conditional update)."""
+    """One changed product for the write phase (the supplier stock as read guards the conditional update).
+
+    Its sellable stock is not written from here: the write phase sums it from the variants (inventory.stock)."""
 
     id: Any
     old_stock: int
-    stock_quantity: int
+    supplier_stock: int
     cost_price: Decimal
     price: Decimal
     is_active: bool
@@ -553,9 +553,11 @@ class ProductRow(NamedTuple):
 
 
 class VariantRow(NamedTuple):
+    """One changed variant: its supplier stock as read, the supplier's new count, cost and price."""
+
     id: Any
     old_stock: int
-    stock_quantity: int
+    supplier_stock: int
     cost_price: Decimal
     price: Decimal
 
@@ -811,13 +813,18 @@ def flush_writes(run: SyncRun, pending: PendingWrites, context: SyncContext) -> 
             change.run = run
         _supersede_held(run.merchant_id, [c for c in pending.changes if c.status == ChangeStatus.HELD])
         SyncChange.objects.bulk_create(pending.changes, batch_size=1000)
-        update_alerts(run.merchant, pending.products, context.settings)
+        if conflicts:  # a product skipped while some of its variants were written: its sums must still follow them
+            resum_products(
+                run.merchant_id,
+                {row.id for row in pending.product_rows} | {change.product.pk for change in pending.changes},
+            )
+        apply_stock_rules(run.merchant, [product.pk for product in pending.products], context.settings)
     pending.clear()
     return errors
 
 
 SYNC_STATE_FIELDS = (
-    "stock_quantity",
+    "supplier_stock",
     "cost_price",
     "price",
     "is_active",
@@ -851,8 +858,9 @@ def diff_products(
     guardrail = inventory_settings.price_guardrail_percent
     for product in products:
         data = fetched[product.pk]
+        first_variant_row = len(variant_rows)
         before = _sync_state(product)
-        old_stock = product.stock_quantity
+        old_stock = product.supplier_stock
         if data.product is None:
             product.missing_count += 1
             if product.missing_count >= 2 and (product.is_available or product.is_active):
@@ -913,15 +921,15 @@ def diff_products(
                 new_price = variant.price
                 if new_cost != variant.cost_price and not product.price_locked:
                     new_price = price_for(new_cost, rule)
-                if (new_stock, new_cost, new_price) != (variant.stock_quantity, variant.cost_price, variant.price):
-                    variant_rows.append(VariantRow(variant.pk, variant.stock_quantity, new_stock, new_cost, new_price))
+                if (new_stock, new_cost, new_price) != (variant.supplier_stock, variant.cost_price, variant.price):
+                    variant_rows.append(VariantRow(variant.pk, variant.supplier_stock, new_stock, new_cost, new_price))
                     changes.append(
                         SyncChange(
                             merchant_id=product.merchant_id,
                             product=product,
                             variant=variant,
                             kind=ChangeKind.PRICE if new_cost != variant.cost_price else ChangeKind.STOCK,
-                            old_stock=variant.stock_quantity,
+                            old_stock=variant.supplier_stock,
                             new_stock=new_stock,
                             old_cost=variant.cost_price,
                             new_cost=new_cost,
@@ -929,42 +937,31 @@ def diff_products(
                             new_price=new_price,
                         )
                     )
-                    variant.stock_quantity, variant.cost_price, variant.price = new_stock, new_cost, new_price
+                    variant.supplier_stock, variant.cost_price, variant.price = new_stock, new_cost, new_price
             if not variants:
                 stock_total = sum(level.total(context.countries) for level in data.stock.values())
-            product.stock_quantity = stock_total
+            product.supplier_stock = stock_total
             if cost_moved and not held:
                 product.cost_price = new_product_cost
                 if not product.price_locked:
                     product.price = price_for(new_product_cost, rule)
             product.is_available = supplier_product.on_sale
             product.missing_count = 0
-            _apply_stock_actions(product, inventory_settings)
-            if not variants and product.stock_quantity != old_stock:
+            if not variants and product.supplier_stock != old_stock:
                 changes.append(
                     SyncChange(
                         merchant_id=product.merchant_id,
                         product=product,
                         kind=ChangeKind.STOCK,
                         old_stock=old_stock,
-                        new_stock=product.stock_quantity,
+                        new_stock=product.supplier_stock,
                     )
                 )
         after = _sync_state(product)
-        if after != before:
+        # A product whose variants changed is written too: its sums follow them in the same statement.
+        if after != before or len(variant_rows) > first_variant_row:
             product_rows.append(ProductRow(product.pk, old_stock, *after))
     return product_rows, variant_rows, changes
-
-
-def _apply_stock_actions(product: Product, inventory_settings: InventorySettings) -> None:
-    """Out of stock: the merchant's action; back in stock: undo what the sync did, when asked to."""
-    if product.stock_quantity <= 0:
-        if inventory_settings.out_of_stock_action == OutOfStockAction.DEACTIVATE and product.is_active:
-            product.is_active = False
-            product.auto_deactivated = True
-    elif product.auto_deactivated and inventory_settings.reactivate_when_back and product.is_available:
-        product.is_active = True
-        product.auto_deactivated = False
 
 
 def write_changed_rows(
@@ -972,8 +969,10 @@ def write_changed_rows(
 ) -> int:
     """Write changed rows, one statement per table per batch. Returns rows skipped because they moved meanwhile.
 
-    On PostgreSQL: `UPDATE … FROM unnest(…)` over the batch's values, guarded by the old stock (a
-    conditional update whose row count is checked); elsewhere (the SQLite demo) Django's bulk_update.
+    On PostgreSQL: `UPDATE … FROM unnest(…)` over the batch's values, guarded by the supplier stock as
+    read (a conditional update whose row count is checked); elsewhere (the SQLite demo) Django's
+    bulk_update. A variant's sellable stock is computed from its reservation as the row stands; a
+    product's figures are the sums of its variants as just written.
     """
     now = now or timezone.now()
     if len(product_rows) > WRITE_BATCH_ROWS or len(variant_rows) > WRITE_BATCH_ROWS:
@@ -983,7 +982,7 @@ def write_changed_rows(
             skipped += write_changed_rows(merchant_id, product_rows[chunk], variant_rows[chunk], now=now)
         return skipped
     if connection.vendor != "postgresql":
-        return _bulk_update_rows(product_rows, variant_rows, now)
+        return _bulk_update_rows(merchant_id, product_rows, variant_rows, now)
     skipped = 0
     # One statement per table: the batch's values travel as one array per column (unnest), which
     # PostgreSQL binds far faster than thousands of VALUES placeholders.
@@ -992,10 +991,11 @@ def write_changed_rows(
             columns = list(zip(*variant_rows, strict=True))
             cursor.execute(
                 """UPDATE inventory_variant AS t
-                SET stock_quantity = v.stock, cost_price = v.cost, price = v.price, updated_at = %s
+                SET supplier_stock = v.stock, stock_quantity = GREATEST(v.stock - t.reserved_quantity, 0),
+                    cost_price = v.cost, price = v.price, updated_at = %s
                 FROM unnest(%s::uuid[], %s::integer[], %s::integer[], %s::numeric[], %s::numeric[])
                     AS v(id, old_stock, stock, cost, price)
-                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",
+                WHERE t.id = v.id AND t.merchant_id = %s AND t.supplier_stock = v.old_stock""",
                 [now, *(list(column) for column in columns), merchant_id],
             )
             skipped += len(variant_rows) - cursor.rowcount
@@ -1003,30 +1003,43 @@ def write_changed_rows(
             columns = list(zip(*product_rows, strict=True))
             cursor.execute(
                 """UPDATE inventory_product AS t
-                SET stock_quantity = v.stock, cost_price = v.cost, price = v.price, is_active = v.active,
+                SET supplier_stock = COALESCE(s.supplier, v.stock),
+                    reserved_quantity = COALESCE(s.reserved, t.reserved_quantity),
+                    stock_quantity = COALESCE(s.sellable, GREATEST(v.stock - t.reserved_quantity, 0)),
+                    cost_price = v.cost, price = v.price, is_active = v.active,
                     is_available = v.available, auto_deactivated = v.auto, missing_count = v.missing,
                     last_sync_at = %s, updated_at = %s
                 FROM unnest(%s::uuid[], %s::integer[], %s::integer[], %s::numeric[], %s::numeric[],
                             %s::boolean[], %s::boolean[], %s::boolean[], %s::smallint[])
                     AS v(id, old_stock, stock, cost, price, active, available, auto, missing)
-                WHERE t.id = v.id AND t.merchant_id = %s AND t.stock_quantity = v.old_stock""",
+                -- the sums of the variants as just written (a product without variants keeps its own figure)
+                LEFT JOIN LATERAL (
+                    SELECT SUM(pv.supplier_stock) AS supplier, SUM(pv.reserved_quantity) AS reserved,
+                           SUM(pv.stock_quantity) AS sellable
+                    FROM inventory_variant pv WHERE pv.product_id = v.id
+                ) AS s ON TRUE
+                WHERE t.id = v.id AND t.merchant_id = %s AND t.supplier_stock = v.old_stock""",
                 [now, now, *(list(column) for column in columns), merchant_id],
             )
             skipped += len(product_rows) - cursor.rowcount
     return skipped
 
 
-def _bulk_update_rows(product_rows: Sequence[ProductRow], variant_rows: Sequence[VariantRow], now: Any) -> int:
+def _bulk_update_rows(
+    merchant_id: Any, product_rows: Sequence[ProductRow], variant_rows: Sequence[VariantRow], now: Any
+) -> int:
     variants = [
-        Variant(id=r.id, stock_quantity=r.stock_quantity, cost_price=r.cost_price, price=r.price, updated_at=now)
+        Variant(id=r.id, supplier_stock=r.supplier_stock, cost_price=r.cost_price, price=r.price, updated_at=now)
         for r in variant_rows
     ]
-    Variant.objects.bulk_update(variants, ["stock_quantity", "cost_price", "price", "updated_at"])
+    Variant.objects.bulk_update(variants, ["supplier_stock", "cost_price", "price", "updated_at"])
+    Variant.objects.filter(pk__in=[r.id for r in variant_rows]).update(stock_quantity=sellable())
     products = [
         Product(id=r.id, last_sync_at=now, updated_at=now, **{name: getattr(r, name) for name in SYNC_STATE_FIELDS})
         for r in product_rows
     ]
     Product.objects.bulk_update(products, [*SYNC_STATE_FIELDS, "last_sync_at", "updated_at"])
+    resum_products(merchant_id, (r.id for r in product_rows))
     return 0
 
 
@@ -1037,65 +1050,6 @@ def _supersede_held(merchant_id: Any, new_held: list[SyncChange]) -> None:
     SyncChange.objects.filter(
         merchant_id=merchant_id, status=ChangeStatus.HELD, product_id__in=[c.product.pk for c in new_held]
     ).update(status=ChangeStatus.REJECTED, note="Superseded by a newer supplier price.", decided_at=timezone.now())
-
-
-# --- alerts ---------------------------------------------------------------------------------
-
-
-def alert_kind_for(product: Product, default_threshold: int) -> str | None:
-    status = product.stock_status(default_threshold)
-    return {StockStatus.OUT: AlertKind.OUT_OF_STOCK, StockStatus.LOW: AlertKind.LOW_STOCK}.get(status)
-
-
-def update_alerts(merchant: Merchant, products: Sequence[Product], inventory_settings: InventorySettings) -> None:
-    """Open an alert (and notify once) when an episode starts; resolve it when stock recovers or the kind changes."""
-    if not products:
-        return
-    open_alerts = {
-        alert.product_id: alert
-        for alert in StockAlert.objects.filter(
-            merchant=merchant, state=AlertState.OPEN, product_id__in=[p.pk for p in products]
-        )
-    }
-    now = timezone.now()
-    to_resolve, to_open = [], []
-    for product in products:
-        kind = alert_kind_for(product, inventory_settings.low_stock_threshold)
-        current = open_alerts.get(product.pk)
-        if current is not None and current.kind != kind:
-            to_resolve.append(current.pk)
-            current = None
-        if kind is not None and current is None:
-            to_open.append(
-                StockAlert(
-                    merchant=merchant,
-                    product=product,
-                    kind=kind,
-                    stock_quantity=product.stock_quantity,
-                    threshold=product.threshold(inventory_settings.low_stock_threshold),
-                    notified_at=now,
-                )
-            )
-    if to_resolve:
-        StockAlert.objects.filter(pk__in=to_resolve).update(state=AlertState.RESOLVED, resolved_at=now)
-    if to_open:
-        StockAlert.objects.bulk_create(to_open)
-        for alert in to_open:
-            product = alert.product
-            out = alert.kind == AlertKind.OUT_OF_STOCK
-            notify(
-                merchant,
-                f"inventory.{alert.kind}",
-                title=f"{'Out of stock' if out else 'Low stock'}: {product.name}"[:200],
-                body=(
-                    f"{product.name} is out of stock at CJ."
-                    if out
-                    else f"{product.name} has {product.stock_quantity} left (threshold {alert.threshold})."
-                ),
-                level="error" if out else "warning",
-                link=f"/inventory/?search={product.sku or product.external_id}",
-                data={"product_id": str(product.pk), "alert_id": str(alert.pk)},
-            )
 
 
 # --- held price changes --------------------------------------------------------------------------

@@ -12,11 +12,15 @@ from .models import (
     Variant,
 )
 
+# Stock moves only through inventory.stock (syncs and orders), which keeps the three figures and the alerts in step.
+STOCK_FIELDS = ("stock_quantity", "supplier_stock", "reserved_quantity")
+
 
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ("external_id", "sku", "name", "cost_price", "price", "stock_quantity", "reserved_quantity")
+    fields = ("external_id", "sku", "name", "cost_price", "price", *STOCK_FIELDS)
+    readonly_fields = STOCK_FIELDS
 
 
 @admin.register(Product)
@@ -27,10 +31,11 @@ class ProductAdmin(admin.ModelAdmin):
         "external_id",
         "price",
         "cost_price",
-        "stock_quantity",
+        *STOCK_FIELDS,
         "is_active",
         "last_sync_at",
     )
+    readonly_fields = STOCK_FIELDS
     list_filter = ("is_active", "is_available", "supplier", "price_locked", "auto_deactivated")
     search_fields = ("name", "sku", "external_id", "merchant__name")
     raw_id_fields = ("merchant", "category")
@@ -39,7 +44,8 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "merchant", "external_id", "sku", "price", "stock_quantity", "reserved_quantity")
+    list_display = ("__str__", "merchant", "external_id", "sku", "price", *STOCK_FIELDS)
+    readonly_fields = STOCK_FIELDS
     search_fields = ("sku", "external_id", "product__name")
     raw_id_fields = ("merchant", "product")
 

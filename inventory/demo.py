@@ -1,8 +1,9 @@
 """Demo data for `seed_demo`: inventory settings, a schedule, and a catalog from the built-in CJ sandbox.
 
 The catalog is copied from the sandbox's seeded data with a few deliberate differences, so the
-first "Sync now" has something to show: stale stock corrected, a product out of stock
-deactivated with an alert, and a large supplier cost move held for review.
+first "Sync now" has something to show: stale stock corrected and a large supplier cost move
+held for review. Alerts and the out-of-stock action follow the seeded stock at once, as they
+follow every stock write.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 
 from .actions import compute_price, get_inventory_settings, schedule_syncs
 from .models import Product, Variant
+from .stock import settle
 
 DEMO_PRODUCTS = 24
 CENT = Decimal("0.01")
@@ -31,7 +33,9 @@ def add_catalog_product(
     image_url: str = "",
     source_url: str = "",
 ) -> Product:
-    """A product with variants `(vid, sku, name, cost, stock)`, priced by the merchant's default rule."""
+    """A product with variants `(vid, sku, name, cost, supplier stock)`, priced by the merchant's default rule.
+
+    Its alerts and the out-of-stock action follow at once (inventory.stock.settle)."""
     cost = min((Decimal(v[3]) for v in variants), default=Decimal("0")).quantize(CENT)
     product = Product.objects.create(
         merchant=merchant,
@@ -42,7 +46,6 @@ def add_catalog_product(
         source_url=source_url,
         cost_price=cost,
         price=compute_price(merchant, cost),
-        stock_quantity=sum(v[4] for v in variants),
     )
     Variant.objects.bulk_create(
         Variant(
@@ -53,10 +56,13 @@ def add_catalog_product(
             name=variant_name[:500],
             cost_price=Decimal(variant_cost).quantize(CENT),
             price=compute_price(merchant, Decimal(variant_cost).quantize(CENT)),
+            supplier_stock=quantity,
             stock_quantity=quantity,
         )
         for vid, variant_sku, variant_name, variant_cost, quantity in variants
     )
+    settle(merchant, product_ids=[product.pk])
+    product.refresh_from_db()
     return product
 
 

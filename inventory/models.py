@@ -78,7 +78,7 @@ class PricingRule(MerchantOwned):
 
 
 class Product(MerchantOwned):
-    """A supplier product in the merchant's catalog. Stock is the sum of its variants."""
+    """A supplier product in the merchant's catalog. Its stock figures are the sums of its variants'."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     supplier = models.CharField(max_length=20, default="cj")
@@ -92,7 +92,9 @@ class Product(MerchantOwned):
     currency = models.CharField(max_length=3, default="USD")
     markup = models.JSONField(default=dict, blank=True, help_text='e.g. {"type": "percent", "value": "40"}')
     price_locked = models.BooleanField(default=False)
-    stock_quantity = models.IntegerField(default=0)
+    stock_quantity = models.IntegerField(default=0, help_text="What can still be sold: supplier stock less reserved.")
+    supplier_stock = models.IntegerField(default=0, help_text="The supplier's stock in the ship-from countries.")
+    reserved_quantity = models.IntegerField(default=0, help_text="Units held by our open orders.")
     is_active = models.BooleanField(default=True)
     is_available = models.BooleanField(default=True, help_text="Whether the supplier still sells it.")
     supplier_data = models.JSONField(default=dict, blank=True)
@@ -147,7 +149,13 @@ class Product(MerchantOwned):
 
 
 class Variant(MerchantOwned):
-    """A sellable variant. `stock_quantity` mirrors the supplier; `reserved_quantity` is held by our orders."""
+    """A sellable variant.
+
+    `supplier_stock` mirrors the supplier (its warehouses in the ship-from countries), `reserved_quantity`
+    is held by our open orders, and `stock_quantity` is what can still be sold: supplier stock less
+    reserved, never below 0. It is stored (and indexed on products) so filters and ordering use it;
+    inventory.stock is the one writer of all three.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
@@ -159,8 +167,9 @@ class Variant(MerchantOwned):
     weight_grams = models.PositiveIntegerField(null=True, blank=True)
     cost_price = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     price = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    stock_quantity = models.IntegerField(default=0)
-    reserved_quantity = models.IntegerField(default=0)
+    stock_quantity = models.IntegerField(default=0, help_text="What can still be sold: supplier stock less reserved.")
+    supplier_stock = models.IntegerField(default=0, help_text="The supplier's stock in the ship-from countries.")
+    reserved_quantity = models.IntegerField(default=0, help_text="Units held by our open orders.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -169,6 +178,7 @@ class Variant(MerchantOwned):
         constraints = [
             models.UniqueConstraint(fields=["merchant", "product", "external_id"], name="variant_unique_external"),
             models.CheckConstraint(condition=models.Q(reserved_quantity__gte=0), name="variant_reserved_non_negative"),
+            models.CheckConstraint(condition=models.Q(stock_quantity__gte=0), name="variant_sellable_non_negative"),
         ]
         indexes = [models.Index(fields=["merchant", "external_id"])]
 
@@ -177,7 +187,8 @@ class Variant(MerchantOwned):
 
     @property
     def available_quantity(self) -> int:
-        return max(self.stock_quantity - self.reserved_quantity, 0)
+        """What can still be sold (the stored `stock_quantity`)."""
+        return self.stock_quantity
 
 
 class InventorySettings(models.Model):

@@ -7,7 +7,6 @@ submit to the supplier under our idempotency key → confirmed. Status moves onl
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 import uuid
@@ -22,14 +21,15 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import status as http_status
 from rest_framework.exceptions import APIException, ErrorDetail
 
-from inventory.models import Product, Variant
+from inventory import stock
+from inventory.models import Variant
 from nexusone.accounts.models import Merchant
 from nexusone.core.audit import record_event
 from nexusone.core.events import publish_event
@@ -56,6 +56,7 @@ from nexusone.suppliers.base import (
 from nexusone.suppliers.models import SupplierAccount
 from nexusone.suppliers.registry import get_supplier
 
+from . import quotes
 from .choices import (
     CANCELLABLE,
     PROGRESS,
@@ -90,7 +91,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-QUOTE_CACHE_SECONDS = 300
 SUBMISSION_LEASE = timedelta(minutes=2)
 CIRCUIT_WAIT = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
@@ -361,21 +361,14 @@ def advance_from_supplier(order: Order, to_status: str, *, source: str, note: st
 
 
 def reserve_stock(merchant: Merchant, lines: list[_ResolvedLine]) -> None:
-    """Reserve every line or nothing: conditional UPDATEs per variant in pk order inside one transaction."""
+    """Reserve every line or nothing (inventory.stock's conditional UPDATEs, in lock order), then settle the products.
+
+    Inside a caller's transaction this joins it (no savepoint): a shortage raises and the caller rolls back."""
     wanted = _quantities(lines)
-    short: set[Any] = set()
-    # Inside a caller's transaction this joins it (no savepoint): a shortage raises and the caller rolls back.
     with transaction.atomic(savepoint=False):
-        for pk, quantity in _in_lock_order(wanted):
-            updated = Variant.objects.filter(
-                pk=pk, merchant=merchant, stock_quantity__gte=F("reserved_quantity") + quantity
-            ).update(reserved_quantity=F("reserved_quantity") + quantity)
-            if not updated:
-                short.add(pk)
+        short = stock.reserve_units(merchant.pk, wanted)
         if short:
-            available = dict(
-                Variant.objects.filter(pk__in=short).values_list("pk", F("stock_quantity") - F("reserved_quantity"))
-            )
+            available = dict(Variant.objects.filter(pk__in=short).values_list("pk", "stock_quantity"))
             shortages = [
                 {
                     "index": line.index,
@@ -388,6 +381,7 @@ def reserve_stock(merchant: Merchant, lines: list[_ResolvedLine]) -> None:
                 if line.variant.pk in short
             ]
             raise InsufficientStock(shortages)
+        stock.settle(merchant, product_ids={line.variant.product_id for line in lines})
 
 
 def refuse_if_short(lines: list[_ResolvedLine]) -> None:
@@ -401,10 +395,10 @@ def refuse_if_short(lines: list[_ResolvedLine]) -> None:
             "variant_id": str(line.variant.pk),
             "name": str(line.variant),
             "requested": wanted[line.variant.pk],
-            "available": line.variant.available_quantity,
+            "available": line.variant.stock_quantity,
         }
         for line in lines
-        if line.variant.available_quantity < wanted[line.variant.pk]
+        if line.variant.stock_quantity < wanted[line.variant.pk]
     ]
     if shortages:
         raise InsufficientStock(shortages)
@@ -425,61 +419,30 @@ def _order_quantities(order: Order) -> dict[Any, int]:
     return wanted
 
 
-def _in_lock_order(quantities: dict[Any, int]) -> list[tuple[Any, int]]:
-    """Variants in one order for every writer (by id), so concurrent orders never deadlock on their rows."""
-    return sorted(quantities.items(), key=lambda item: str(item[0]))
-
-
-def _resum_products(variant_ids: list[Any]) -> None:
-    """Product.stock_quantity = the sum of its variants, in one UPDATE."""
-    product_ids = Variant.objects.filter(pk__in=variant_ids).values("product_id")
-    total = (
-        Variant.objects.filter(product=OuterRef("pk"))
-        .order_by()
-        .values("product")
-        .annotate(total=Sum("stock_quantity"))
-        .values("total")
-    )
-    Product.objects.filter(pk__in=product_ids).update(stock_quantity=Coalesce(Subquery(total), Value(0)))
+def _move_stock(order: Order, from_state: str, to_state: str, write: Any) -> bool:
+    """Flip the order's stock state once (a second call does nothing), write the units, settle the products."""
+    if not Order.objects.filter(pk=order.pk, stock_state=from_state).update(stock_state=to_state):
+        return False
+    order.stock_state = to_state
+    quantities = _order_quantities(order)
+    write(quantities)
+    stock.settle(order.merchant, variant_ids=list(quantities))
+    return True
 
 
 def release_stock(order: Order) -> bool:
-    """Give a reservation back (cancel, failure). Safe to call twice: the state flips once."""
-    if not Order.objects.filter(pk=order.pk, stock_state=StockState.RESERVED).update(stock_state=StockState.RELEASED):
-        return False
-    order.stock_state = StockState.RELEASED
-    for pk, quantity in _in_lock_order(_order_quantities(order)):
-        Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
-            reserved_quantity=F("reserved_quantity") - quantity
-        )
-    return True
+    """Give a reservation back (cancel, failure): the units are for sale again. Safe to call twice."""
+    return _move_stock(order, StockState.RESERVED, StockState.RELEASED, stock.release_units)
 
 
 def consume_stock(order: Order) -> bool:
-    """The supplier accepted the order: the reservation leaves both stock and reserved."""
-    if not Order.objects.filter(pk=order.pk, stock_state=StockState.RESERVED).update(stock_state=StockState.CONSUMED):
-        return False
-    order.stock_state = StockState.CONSUMED
-    quantities = _order_quantities(order)
-    for pk, quantity in _in_lock_order(quantities):
-        Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
-            stock_quantity=Greatest(F("stock_quantity") - quantity, 0),
-            reserved_quantity=F("reserved_quantity") - quantity,
-        )
-    _resum_products(list(quantities))
-    return True
+    """The supplier accepted the order: the reservation leaves both the supplier's stock and reserved."""
+    return _move_stock(order, StockState.RESERVED, StockState.CONSUMED, stock.consume_units)
 
 
 def restore_stock(order: Order) -> bool:
     """The supplier cancelled an order it had accepted: its units are for sale again."""
-    if not Order.objects.filter(pk=order.pk, stock_state=StockState.CONSUMED).update(stock_state=StockState.RELEASED):
-        return False
-    order.stock_state = StockState.RELEASED
-    quantities = _order_quantities(order)
-    for pk, quantity in _in_lock_order(quantities):
-        Variant.objects.filter(pk=pk).update(stock_quantity=F("stock_quantity") + quantity)
-    _resum_products(list(quantities))
-    return True
+    return _move_stock(order, StockState.CONSUMED, StockState.RELEASED, stock.restore_units)
 
 
 def give_back_stock(order: Order) -> str:
@@ -494,27 +457,21 @@ def give_back_stock(order: Order) -> str:
 # --- shipping quotes -----------------------------------------------------------------------------------
 
 
-def _quote_cache_key(account: SupplierAccount, lines: list[OrderLineRequest], to: str, frm: str) -> str:
-    parts = sorted(f"{line.variant_id}:{line.quantity}" for line in lines)
-    digest = hashlib.sha256("|".join([str(account.pk), to, frm, *parts]).encode()).hexdigest()[:32]
-    return f"orders:quote:{digest}"
-
-
 def quote_shipping(
     merchant: Merchant, lines: list[OrderLineRequest], *, to_country_code: str, account: SupplierAccount | None = None
 ) -> list[ShippingQuote]:
-    """Shipping options from the supplier, cheapest first, cached briefly (a quote is not a price lock)."""
+    """Shipping options from the supplier, cheapest first, shared by concurrent askers and cached briefly.
+
+    Raises SupplierRateLimited or SupplierUnavailable when CJ cannot quote right now (orders.quotes)."""
     account = account or get_supplier_account(merchant)
     if account is None:
         raise SupplierNotConnected()
     frm = get_fulfillment_settings(merchant, account).from_country_code
-    key = _quote_cache_key(account, lines, to_country_code, frm)
-    quotes = cache.get(key)
-    if quotes is None:
-        quotes = get_supplier(account).quote_shipping(lines, to_country_code=to_country_code, from_country_code=frm)
-        quotes = sorted(quotes, key=lambda q: q.cost)
-        cache.set(key, quotes, QUOTE_CACHE_SECONDS)
-    return quotes
+    key = quotes.quote_key(account.pk, lines, to_country_code, frm)
+    supplier = get_supplier(account)
+    return quotes.shared_quote(
+        key, lambda: supplier.quote_shipping(lines, to_country_code=to_country_code, from_country_code=frm)
+    )
 
 
 def choose_quote(quotes: list[ShippingQuote], method: str = "") -> ShippingQuote:
@@ -628,10 +585,12 @@ def create_order(
             data.shipping_method,
         )
         method, cost, days = quote.method, quote.cost, quote.days
-    except SupplierUnavailable as exc:
-        # CJ is down or its circuit is open: take the order now, quote again before it goes out.
+    except (SupplierUnavailable, SupplierRateLimited) as exc:
+        # CJ is down, its circuit is open or it asks us to slow down: take the order now, quote again before it
+        # goes out (the outbox re-quotes an order without a shipping cost).
         method, cost, days = data.shipping_method, ZERO, ""
-        quote_note = f"Shipping not quoted yet ({exc}); it is quoted again before the order goes to CJ."
+        reason = str(exc) or type(exc).__name__
+        quote_note = f"Shipping not quoted yet ({reason}); it is quoted again before the order goes to CJ."
     except SupplierRejected as exc:
         raise ValidationError({"shipping_address": f"CJ cannot quote shipping here: {exc}"}) from exc
 

@@ -67,7 +67,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
     cost_price = Decimal("4.00")
     price = Decimal("5.60")
     markup = factory.LazyFunction(lambda: {"type": "percent", "value": "40"})
-    stock_quantity = 0
+    stock_quantity = 0  # what can be sold; the supplier's stock follows it unless given
+    reserved_quantity = 0
+    supplier_stock = factory.LazyAttribute(lambda product: product.stock_quantity + product.reserved_quantity)
 
 
 class VariantFactory(factory.django.DjangoModelFactory):
@@ -81,4 +83,6 @@ class VariantFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Variant {n}")
     cost_price = Decimal("4.00")
     price = Decimal("5.60")
-    stock_quantity = 20
+    stock_quantity = 20  # what can be sold; the supplier's stock follows it unless given
+    reserved_quantity = 0
+    supplier_stock = factory.LazyAttribute(lambda variant: variant.stock_quantity + variant.reserved_quantity)

@@ -273,3 +273,21 @@ def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
     assert job.failed == 2
     assert "unexpected error" in job.error
     assert actions.import_quota_left(merchant) == 100
+
+
+def test_an_imported_product_cj_has_none_of_is_deactivated_with_an_out_of_stock_alert_at_once(
+    merchant, cj_account, fake_supplier
+):
+    from inventory.choices import AlertKind, AlertState
+    from inventory.models import StockAlert
+
+    fake_supplier.add_product(MAT, variants=1, stock=0)
+    fake_supplier.add_product(LAMP, variants=1, stock=3)
+
+    run(merchant, [MAT, LAMP])
+
+    sold_out, low = Product.objects.get(external_id=MAT), Product.objects.get(external_id=LAMP)
+    assert (sold_out.is_active, sold_out.auto_deactivated, sold_out.supplier_stock) == (False, True, 0)
+    assert (low.is_active, low.stock_quantity, low.supplier_stock, low.reserved_quantity) == (True, 3, 3, 0)
+    alerts = {a.product.external_id: (a.kind, a.state) for a in StockAlert.objects.all()}
+    assert alerts == {MAT: (AlertKind.OUT_OF_STOCK, AlertState.OPEN), LAMP: (AlertKind.LOW_STOCK, AlertState.OPEN)}

@@ -70,6 +70,7 @@ class VariantSerializer(serializers.ModelSerializer):
             "cost_price",
             "price",
             "stock_quantity",
+            "supplier_stock",
             "reserved_quantity",
         ]
         read_only_fields = fields
@@ -85,6 +86,8 @@ READ_ONLY_PRODUCT_FIELDS = [
     "cost_price",
     "currency",
     "stock_quantity",
+    "supplier_stock",
+    "reserved_quantity",
     "stock_status",
     "is_available",
     "margin",
@@ -123,6 +126,8 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "markup",
             "price_locked",
             "stock_quantity",
+            "supplier_stock",
+            "reserved_quantity",
             "stock_status",
             "is_active",
             "is_available",

@@ -42,6 +42,7 @@ def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | No
     db_cost = Decimal(cost) if cost is not None else supplier_product.cost_price
     price = actions.compute_price(merchant, db_cost)
     variants = supplier_product.variants
+    total = sum(fake.stock[v.variant_id] if stock is None else stock for v in variants)
     product = Product.objects.create(
         merchant=merchant,
         external_id=pid,
@@ -49,10 +50,12 @@ def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | No
         sku=supplier_product.sku,
         cost_price=db_cost,
         price=price,
-        stock_quantity=sum(fake.stock[v.variant_id] if stock is None else stock for v in variants),
+        stock_quantity=total,
+        supplier_stock=total,
         **fields,
     )
     for variant in variants:
+        quantity = fake.stock[variant.variant_id] if stock is None else stock
         Variant.objects.create(
             merchant=merchant,
             product=product,
@@ -61,7 +64,8 @@ def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | No
             name=variant.name,
             cost_price=db_cost,
             price=price,
-            stock_quantity=fake.stock[variant.variant_id] if stock is None else stock,
+            stock_quantity=quantity,
+            supplier_stock=quantity,
         )
     return product
 

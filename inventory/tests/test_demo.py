@@ -25,3 +25,20 @@ def test_without_the_sandbox_the_demo_seed_adds_no_products(merchant, settings):
     seed_inventory(merchant, io.StringIO())
 
     assert not Product.objects.for_merchant(merchant).exists()
+
+
+def test_the_demo_seed_applies_alerts_and_the_out_of_stock_action_before_any_sync(merchant, settings):
+    from inventory.choices import AlertKind, AlertState
+    from inventory.models import StockAlert, SyncRun
+
+    settings.CJ_SANDBOX_ENABLED = True
+
+    seed_inventory(merchant, io.StringIO())
+
+    products = Product.objects.for_merchant(merchant)
+    sold_out = products.filter(stock_quantity=0)
+    assert sold_out.exists()  # the sandbox's catalog has products CJ has none of
+    assert not sold_out.filter(is_active=True).exists()
+    open_out = StockAlert.objects.filter(state=AlertState.OPEN, kind=AlertKind.OUT_OF_STOCK)
+    assert set(open_out.values_list("product_id", flat=True)) == set(sold_out.values_list("pk", flat=True))
+    assert not SyncRun.objects.exists()

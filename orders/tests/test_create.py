@@ -18,7 +18,9 @@ def test_creating_an_order_reserves_stock_and_writes_order_lines_and_outbox_row(
     assert created
     assert order.status == OrderStatus.PENDING
     variant.refresh_from_db()
-    assert (variant.stock_quantity, variant.reserved_quantity) == (10, 3)
+    assert (variant.supplier_stock, variant.reserved_quantity, variant.stock_quantity) == (10, 3, 7)
+    product = Product.objects.get(pk=variant.product_id)
+    assert (product.supplier_stock, product.reserved_quantity, product.stock_quantity) == (10, 3, 7)
     assert order.lines.get().quantity == 3
     submission = SupplierSubmission.objects.get(order=order)
     assert submission.state == SubmissionState.PENDING
