@@ -9,6 +9,15 @@ document.addEventListener("click", (event) => {
   });
 });
 
+// The phone menu: on narrow screens CSS hides the navigation until this button opens it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-menu-toggle]");
+  if (!button) return;
+  const open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", String(open));
+  button.closest(".topbar").classList.toggle("menu-open", open);
+});
+
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
