@@ -29,6 +29,14 @@ document.addEventListener("change", (event) => {
   document.querySelectorAll(toggle.dataset.checkAll).forEach((box) => { box.checked = toggle.checked; });
 });
 
+// Filter forms leave their empty fields out of the request, so the URL they push stays short
+// (`?search=lamp`, not `?search=lamp&status=&trigger=`).
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.matches("form[role=search]")) return;
+  const params = event.detail.parameters;
+  Object.entries(params).forEach(([name, value]) => { if (value === "") delete params[name]; });
+});
+
 // Live updates: relay /events/stream messages as htmx triggers "nx:<kind>" on <body>.
 // A 204 (no pub/sub available) closes the stream; partials keep polling then.
 (() => {
