@@ -341,3 +341,21 @@ def walk(context, live_server_url: str, urls: dict[str, str], visit: Callable) -
             problems[name] = found
     page.close()
     return problems
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    """One line per page with problems, for an assertion message."""
+    return "\n".join(f"{name}: {'; '.join(found)}" for name, found in problems.items())
+
+
+def wider_than(screen: dict) -> Callable:
+    """A page wider than the screen scrolls sideways. A phone browser zooms out to fit such a page
+    and its innerWidth grows with it: compare both the page's width and innerWidth with the screen."""
+
+    def visit(page) -> list[str]:
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if max(widths) > screen["width"]:
+            return [f"page is {max(widths)}px wide on a {screen['width']}px screen"]
+        return []
+
+    return visit

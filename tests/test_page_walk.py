@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.page_walk import DESKTOP, NOT_PAGES, PAGES, PHONE, build_world, html_routes, log_in, page_urls, walk
+from tests.page_walk import (
+    DESKTOP,
+    NOT_PAGES,
+    PAGES,
+    PHONE,
+    build_world,
+    html_routes,
+    log_in,
+    page_urls,
+    report,
+    walk,
+    wider_than,
+)
 
 
 def test_every_html_route_is_walked_or_named_as_not_a_page():
@@ -54,38 +66,27 @@ def walk_world(transactional_db, merchant, owner, fake_supplier):
 
 
 @pytest.mark.e2e
-def test_no_page_logs_a_console_error_or_a_csp_violation_on_a_desktop(browser, live_server, client, walk_world):
+def test_no_page_logs_a_console_error_or_a_csp_violation_or_scrolls_sideways_on_a_desktop(
+    browser, live_server, client, walk_world
+):
     context = browser.new_context(viewport=DESKTOP)
     log_in(context, live_server.url, client, walk_world.owner)
 
-    problems = walk(context, live_server.url, page_urls(walk_world), lambda page: [])
+    problems = walk(context, live_server.url, page_urls(walk_world), wider_than(DESKTOP))
 
     context.close()
-    assert not problems, _report(problems)
-
-
-def _report(problems: dict[str, list[str]]) -> str:
-    return "\n".join(f"{name}: {'; '.join(found)}" for name, found in problems.items())
-
-
-def _overflow(page) -> list[str]:
-    """A phone browser zooms out to fit a page wider than the screen, and its innerWidth grows with
-    it: compare both the page's width and innerWidth with the phone's screen."""
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if max(scroll_width, inner_width) > PHONE["width"]:
-        return [f"page is {max(scroll_width, inner_width)}px wide on a {PHONE['width']}px screen"]
-    return []
+    assert not problems, report(problems)
 
 
 @pytest.mark.e2e
-def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, client, walk_world):
+def test_no_page_scrolls_sideways_or_logs_a_console_error_on_a_phone(browser, live_server, client, walk_world):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     log_in(context, live_server.url, client, walk_world.owner)
 
-    problems = walk(context, live_server.url, page_urls(walk_world), _overflow)
+    problems = walk(context, live_server.url, page_urls(walk_world), wider_than(PHONE))
 
     context.close()
-    assert not problems, _report(problems)
+    assert not problems, report(problems)
 
 
 @pytest.mark.e2e
