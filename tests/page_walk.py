@@ -44,6 +44,7 @@ NOT_PAGES: dict[str, str] = {
     "orders:action": "POST only",
     "extension_auth:revoke": "POST only",
     "extension_auth:revoke_all": "POST only",
+    "extension_auth:download": "the extension's zip file, not a page",
     "core:notification_read": "POST only",
 }
 
