@@ -3,8 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from nexusone.suppliers.base import CategoryNode
+
 from .choices import MarkupType
 from .pricing import clean_markup
+
+ALL_CATEGORIES = ("", "All categories")
 
 
 class ImportForm(forms.Form):
@@ -36,7 +40,26 @@ class ImportForm(forms.Form):
         return data
 
 
+def category_choices(tree: list[CategoryNode]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Select groups "First › Second" holding the third-level categories a search filters by."""
+    return [
+        (f"{first.name} › {second.name}", [(leaf.category_id, leaf.name) for leaf in second.children])
+        for first in tree
+        for second in first.children
+        if second.children
+    ]
+
+
 class CatalogSearchForm(forms.Form):
     keyword = forms.CharField(label="Keyword", required=False, max_length=200)
-    category_id = forms.CharField(label="CJ category ID", required=False, max_length=64)
+    category_id = forms.ChoiceField(label="Category", required=False, choices=[ALL_CATEGORIES])
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, categories: list[CategoryNode] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list = [ALL_CATEGORIES, *category_choices(categories or [])]
+        requested = str(self.data.get("category_id") or "").strip()
+        if not categories and requested and len(requested) <= 64:
+            # The tree could not be read: a category already in the address still searches.
+            choices.append((requested, requested))
+        self.fields["category_id"].choices = choices

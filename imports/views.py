@@ -14,9 +14,9 @@ from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
 from nexusone.core.rendering import render_page
 from nexusone.suppliers.base import SupplierError
-from nexusone.suppliers.registry import get_supplier
 
 from . import actions
+from . import catalog as catalog_actions
 from .choices import ImportSource
 from .filters import ImportJobFilter
 from .forms import CatalogSearchForm, ImportForm
@@ -131,17 +131,18 @@ def catalog(request: HttpRequest) -> HttpResponse:
                 return _redirect(request, reverse("imports:job", args=[job.pk]))
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _redirect(request, request.get_full_path())
-    search = CatalogSearchForm(request.GET or None)
+    categories, category_note = _category_tree(request.merchant) if account is not None else ([], "")
+    search = CatalogSearchForm(request.GET or None, categories=categories)
     results, error = None, ""
     if account is None:
         error = actions.NOT_CONNECTED_MESSAGE
     elif search.is_bound and search.is_valid():
-        page_number = search.cleaned_data.get("page") or 1
         try:
-            results = get_supplier(account).search_products(
+            results = catalog_actions.search_catalog(
+                request.merchant,
                 search.cleaned_data.get("keyword", ""),
                 category_id=search.cleaned_data.get("category_id", ""),
-                page=page_number,
+                page=search.cleaned_data.get("page") or 1,
                 page_size=CATALOG_PAGE_SIZE,
             )
         except SupplierError as exc:
@@ -150,20 +151,29 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "search": search,
         "results": results,
         "error": error,
+        "category_note": category_note,
         "import_form": ImportForm(),
         **_catalog_paging(request, results),
     }
     return render_page(request, "imports/catalog.html", context, "results")
 
 
+def _category_tree(merchant) -> tuple[list, str]:
+    """CJ's categories for the select; when CJ cannot give them, a keyword search still works."""
+    try:
+        return catalog_actions.category_tree(merchant), ""
+    except SupplierError as exc:
+        return [], f"CJ's categories could not be loaded ({exc}); search by keyword, or reload in a moment."
+
+
 def _catalog_paging(request: HttpRequest, results) -> dict:
     if results is None:
         return {}
     query = request.GET.copy()
-    pages = max(1, -(-results.total // max(results.page_size, 1)))
+    pages = results.pages
     links = {}
     for name, number in (("previous_url", results.page - 1), ("next_url", results.page + 1)):
-        if 1 <= number <= min(pages, 1000):
+        if 1 <= number <= pages:
             query["page"] = number
             links[name] = f"?{query.urlencode()}"
     return {"pages": pages, **links}

@@ -529,6 +529,18 @@ def choose_quote(quotes: list[ShippingQuote], method: str = "") -> ShippingQuote
     raise ValidationError({"shipping_method": f"{method!r} is not offered here; choose one of: {offered}."})
 
 
+def quote_items(merchant: Merchant, items: list[LineInput], *, country_code: str) -> list[ShippingQuote]:
+    """The shipping options CJ offers for these catalog items to a country, cheapest first (the API's `quote`
+    and the order entry page). Unknown items and a refused destination are ValidationErrors naming the field."""
+    lines = resolve_lines(merchant, items)
+    try:
+        return quote_shipping(merchant, supplier_lines(lines), to_country_code=country_code)
+    except SupplierRejected as exc:
+        raise ValidationError({"country_code": str(exc)}) from exc
+    except (SupplierUnavailable, SupplierRateLimited) as exc:
+        raise SupplierUnreachable() from exc
+
+
 # --- create ----------------------------------------------------------------------------------------------
 
 

@@ -6,65 +6,61 @@ from decimal import Decimal
 
 from django import forms
 
-from inventory.models import Variant
+from .countries import COUNTRY_CHOICES
 
-from .countries import is_country_code
+MAX_ITEM_ROWS = 50
 
-LINE_ROWS = 3
+
+def _collect(label: str, *, max_length: int, required: bool = True, widget: type = forms.TextInput, **attrs):
+    """A field that only collects what was typed: the API's serializer judges it (orders/entry.py), so the
+    page and the API give the same messages. The browser still gets its hints (required, maxlength)."""
+    attrs = {"maxlength": max_length, **({"required": True} if required else {}), **attrs}
+    return forms.CharField(label=label, required=False, strip=False, widget=widget(attrs=attrs))
 
 
 class OrderEntryForm(forms.Form):
-    reference = forms.CharField(max_length=50, help_text="Your store's order number, e.g. #1001.")
-    customer_name = forms.CharField(max_length=200, label="Customer name")
-    customer_email = forms.EmailField(label="Customer email")
-    customer_phone = forms.CharField(max_length=40, required=False, label="Phone")
-    line1 = forms.CharField(max_length=200, label="Address")
-    line2 = forms.CharField(max_length=200, required=False, label="Address line 2")
-    city = forms.CharField(max_length=100)
-    province = forms.CharField(max_length=100, required=False, label="State / province")
-    postal_code = forms.CharField(max_length=20, required=False, label="Postal code")
-    country_code = forms.CharField(max_length=2, min_length=2, label="Country code", help_text="e.g. US")
-    shipping_method = forms.CharField(max_length=200, required=False, help_text="Empty: the cheapest CJ offers.")
+    """Customer, address and shipping method of an order entered by hand."""
 
-    def __init__(self, *args, merchant=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        variants = Variant.objects.for_merchant(merchant).select_related("product").order_by("product__name", "name")
-        choices = [("", "—")] + [
-            (str(v.pk), f"{v.product.name} / {v.name or v.sku} ({v.available_quantity} available)") for v in variants
-        ]
-        for row in range(LINE_ROWS):
-            self.fields[f"variant_{row}"] = forms.ChoiceField(
-                choices=choices, required=row == 0, label=f"Item {row + 1}"
-            )
-            self.fields[f"quantity_{row}"] = forms.IntegerField(
-                min_value=1, max_value=10_000, required=row == 0, initial=1 if row == 0 else None, label="Quantity"
-            )
-        self.variant_products = {str(v.pk): str(v.product_id) for v in variants}
+    reference = _collect("Order reference", max_length=50, placeholder="#1001")
+    customer_name = _collect("Customer name", max_length=200, autocomplete="name")
+    customer_email = _collect("Customer email", max_length=254, widget=forms.EmailInput, autocomplete="email")
+    customer_phone = _collect("Phone", max_length=40, required=False, autocomplete="tel")
+    line1 = _collect("Address", max_length=200, autocomplete="address-line1")
+    line2 = _collect("Address line 2", max_length=200, required=False, autocomplete="address-line2")
+    city = _collect("City", max_length=100, autocomplete="address-level2")
+    province = _collect("State / province", max_length=100, required=False, autocomplete="address-level1")
+    postal_code = _collect("Postal code", max_length=20, required=False, autocomplete="postal-code")
+    country_code = forms.CharField(
+        label="Country",
+        required=False,
+        widget=forms.Select(choices=[("", "Choose a country…"), *COUNTRY_CHOICES], attrs={"required": True}),
+    )
+    shipping_method = forms.CharField(required=False, widget=forms.HiddenInput)  # radios drawn by the page
 
-    def clean_country_code(self) -> str:
-        code = self.cleaned_data["country_code"].upper()
-        if not is_country_code(code):
-            raise forms.ValidationError(f"{code!r} is not an ISO 3166 country code (e.g. US, DE, FR).")
-        return code
 
-    def clean(self) -> dict:
-        data = super().clean()
-        for row in range(LINE_ROWS):
-            if data.get(f"variant_{row}") and not data.get(f"quantity_{row}"):
-                self.add_error(f"quantity_{row}", "How many?")
-        return data
+class ItemRowForm(forms.Form):
+    """One item: a catalog search, the variant picked from its results, how many."""
 
-    def line_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"variant_{row}"], self[f"quantity_{row}"]) for row in range(LINE_ROWS)]
+    search = forms.CharField(
+        label="Find a product",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name or SKU in your catalog", "autocomplete": "off"}
+        ),
+    )
+    variant = forms.CharField(required=False, widget=forms.HiddenInput)  # radios drawn by the page
+    quantity = forms.CharField(
+        label="Quantity",
+        required=False,
+        initial="1",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 10_000, "required": True}),
+    )
 
-    def items(self) -> list[tuple[str, str, int]]:
-        """(product_id, variant_id, quantity) of the filled rows."""
-        rows = []
-        for row in range(LINE_ROWS):
-            variant_id = self.cleaned_data.get(f"variant_{row}")
-            if variant_id:
-                rows.append((self.variant_products[variant_id], variant_id, self.cleaned_data[f"quantity_{row}"]))
-        return rows
+
+ItemFormSet = forms.formset_factory(
+    ItemRowForm, extra=0, min_num=1, max_num=MAX_ITEM_ROWS, absolute_max=MAX_ITEM_ROWS, validate_max=True
+)
 
 
 class RefundForm(forms.Form):

@@ -11,17 +11,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.exceptions import APIException
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
-from nexusone.core.rendering import render_page
+from nexusone.core.rendering import render_page, render_partial
 
-from . import actions
-from .choices import OrderSource, OrderStatus, SubmissionState
+from . import actions, entry
+from .choices import OrderStatus, SubmissionState
 from .filters import OrderFilter
-from .forms import FulfillmentSettingsForm, OrderEntryForm, RefundForm
+from .forms import FulfillmentSettingsForm, RefundForm
 from .models import Order, Shipment
 
 PAGE_SIZE = 25
@@ -77,48 +79,31 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
+    """Enter an order by hand: add item rows picked from the catalog, get CJ's shipping options, create.
+
+    Every button posts the whole form with its `intent` (add, remove:<row>, search, quote, create), so the
+    page works as plain form posts; htmx swaps the form, or one row's search results as you type."""
     merchant = current_merchant(request)
     require_write(request, "change orders")
-    form = OrderEntryForm(request.POST or None, merchant=merchant)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        order_input = actions.OrderInput(
-            reference=data["reference"],
-            customer_name=data["customer_name"],
-            customer_email=data["customer_email"],
-            customer_phone=data["customer_phone"],
-            shipping_address={
-                "name": data["customer_name"],
-                "line1": data["line1"],
-                "line2": data["line2"],
-                "city": data["city"],
-                "province": data["province"],
-                "postal_code": data["postal_code"],
-                "country_code": data["country_code"],
-                "phone": data["customer_phone"],
-            },
-            items=[actions.LineInput(product, quantity, variant) for product, variant, quantity in form.items()],
-            shipping_method=data["shipping_method"],
-        )
-        try:
-            order, created = actions.create_order(merchant, order_input, by=request.user, source=OrderSource.MANUAL)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except actions.InsufficientStock as exc:
-            for shortage in exc.shortages:
-                row = shortage["index"]
-                form.add_error(
-                    f"quantity_{row}" if f"quantity_{row}" in form.fields else None, actions.shortage_message(shortage)
-                )
-        except APIException as exc:
-            form.add_error(None, str(exc.detail))
+    if request.method != "POST":
+        return render(request, "orders/new.html", {"entry": entry.OrderEntry(merchant)})
+    intent = request.POST.get("intent", "create")
+    page = entry.OrderEntry(merchant, entry.data_for_intent(request.POST, intent))
+    if intent == "search" and request.htmx and (row := page.row_for_trigger(request.htmx.trigger_name)):
+        page.search_rows(only=row.index)
+        return render_partial(request, "orders/new.html", {"entry": page, "row": row}, "item-results")
+    if intent == "quote":
+        page.quote()
+    elif intent == "create" and (result := page.create(by=request.user)) is not None:
+        order, created = result
+        if created:
+            messages.success(request, f"Order {order.reference} created; sending it to CJ.")
         else:
-            if created:
-                messages.success(request, f"Order {order.reference} created; sending it to CJ.")
-            else:
-                messages.info(request, f"Order {order.reference} already exists; here it is.")
-            return redirect("orders:detail", order.pk)
-    return render(request, "orders/new.html", {"form": form})
+            messages.info(request, f"Order {order.reference} already exists; here it is.")
+        url = reverse("orders:detail", args=[order.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    page.search_rows()
+    return render_page(request, "orders/new.html", {"entry": page}, "form")
 
 
 @login_required

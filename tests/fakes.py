@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from nexusone.suppliers.base import (
+    CategoryNode,
     OrderLineRequest,
     OrderRequest,
     ProductPage,
@@ -66,6 +67,7 @@ class FakeSupplier:
     fail_times: dict[str, int] = field(default_factory=dict)  # pid -> how many more calls fail, then succeed
     warehouses: dict[str, dict[str, int]] = field(default_factory=dict)  # vid -> {country: qty}, beats `stock`
     calls: list[tuple[str, object]] = field(default_factory=list)
+    categories: list[CategoryNode] = field(default_factory=list)  # the tree list_categories answers
     webhook_key: str = "284517903"
     # Order-flow faults: "unknown" records the order then raises SupplierOutcomeUnknown (a timeout after
     # sending); "unknown_unsent" raises it without recording; "circuit_open" fails fast; "rejected" refuses.
@@ -76,7 +78,14 @@ class FakeSupplier:
 
     # --- test helpers -------------------------------------------------------------
     def add_product(
-        self, pid: str, *, name: str = "", cost: str = "4.00", variants: int = 2, stock: int = 20
+        self,
+        pid: str,
+        *,
+        name: str = "",
+        cost: str = "4.00",
+        variants: int = 2,
+        stock: int = 20,
+        category_id: str = "",
     ) -> SupplierProduct:
         variant_list = []
         for i in range(variants):
@@ -99,6 +108,7 @@ class FakeSupplier:
             cost_price=Decimal(cost),
             image_url=f"https://img.example/{pid}.jpg",
             category_name="Home",
+            category_id=category_id,
             variants=tuple(variant_list),
         )
         self.products[pid] = product
@@ -124,10 +134,29 @@ class FakeSupplier:
         self, keyword: str = "", *, category_id: str = "", page: int = 1, page_size: int = 20
     ) -> ProductPage:
         self.calls.append(("search_products", keyword))
-        found = [p for p in self.products.values() if keyword.lower() in p.name.lower()]
+        found = [
+            p
+            for p in self.products.values()
+            if keyword.lower() in p.name.lower() and category_id in ("", p.category_id)
+        ]
         chunk = found[(page - 1) * page_size : page * page_size]
-        items = tuple(ProductSummary(p.product_id, p.name, p.sku, p.image_url, str(p.cost_price)) for p in chunk)
+        items = tuple(
+            ProductSummary(
+                p.product_id,
+                p.name,
+                p.sku,
+                p.image_url,
+                str(p.cost_price),
+                category_id=p.category_id,
+                inventory=sum(self.stock.get(v.variant_id, 0) for v in p.variants),
+            )
+            for p in chunk
+        )
         return ProductPage(items=items, page=page, page_size=page_size, total=len(found))
+
+    def list_categories(self) -> list[CategoryNode]:
+        self.calls.append(("list_categories", None))
+        return list(self.categories)
 
     def get_product(self, product_id: str) -> SupplierProduct:
         self.calls.append(("get_product", product_id))

@@ -137,6 +137,15 @@ class ProductPage:
 
 
 @dataclass(frozen=True)
+class CategoryNode:
+    """One node of the supplier's category tree. Searches filter by the leaves (CJ's third level)."""
+
+    category_id: str
+    name: str
+    children: tuple[CategoryNode, ...] = ()
+
+
+@dataclass(frozen=True)
 class ShippingQuote:
     method: str  # passed verbatim back when ordering (CJ logisticName)
     cost: Decimal
@@ -232,6 +241,10 @@ class Supplier(Protocol):
     def search_products(
         self, keyword: str = "", *, category_id: str = "", page: int = 1, page_size: int = 20
     ) -> ProductPage: ...
+
+    def list_categories(self) -> list[CategoryNode]:
+        """The supplier's category tree, top level first."""
+        ...
 
     def get_product(self, product_id: str) -> SupplierProduct: ...
 

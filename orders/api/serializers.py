@@ -58,6 +58,10 @@ class ActionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=ACTIONS)
 
 
+def _line_inputs(items: list[dict[str, Any]]) -> list[actions.LineInput]:
+    return [actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in items]
+
+
 class CreateSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=["create"])
     reference = serializers.CharField(max_length=50)
@@ -77,7 +81,7 @@ class CreateSerializer(StrictSerializer):
             customer_email=data["customer"]["email"],
             customer_phone=data["customer"].get("phone", ""),
             shipping_address=dict(data["shipping_address"]),
-            items=[actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in data["items"]],
+            items=_line_inputs(data["items"]),
             shipping_method=data.get("shipping_method", ""),
         )
 
@@ -102,6 +106,9 @@ class QuoteSerializer(StrictSerializer):
             raise serializers.ValidationError({"country_code": "Say where the order ships to."})
         attrs["country_code"] = country
         return attrs
+
+    def to_lines(self) -> list[actions.LineInput]:
+        return _line_inputs(self.validated_data["items"])
 
 
 class OrderActionSerializer(StrictSerializer):

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from extension_auth.permissions import is_extension_request
 from nexusone.core.api import MerchantScopedMixin, api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsMerchantMember
-from nexusone.suppliers.base import SupplierRejected, SupplierUnavailable
+from nexusone.suppliers.base import SupplierRejected
 
 from .. import actions
 from ..choices import EventSource, OrderSource
@@ -92,17 +92,7 @@ class OrderFulfillmentView(APIView):
     def do_quote(self, request: Request, merchant) -> Response:
         body = QuoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        items = [
-            actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in body.validated_data["items"]
-        ]
-        lines = actions.resolve_lines(merchant, items)
-        requests = actions.supplier_lines(lines)
-        try:
-            quotes = actions.quote_shipping(merchant, requests, to_country_code=body.validated_data["country_code"])
-        except SupplierRejected as exc:
-            raise serializers.ValidationError({"country_code": str(exc)}) from exc
-        except SupplierUnavailable as exc:
-            raise actions.SupplierUnreachable() from exc
+        quotes = actions.quote_items(merchant, body.to_lines(), country_code=body.validated_data["country_code"])
         options = QuoteOptionSerializer(quotes, many=True).data
         return Response({"options": options, "cheapest": options[0] if options else None})
 

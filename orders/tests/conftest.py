@@ -63,6 +63,34 @@ def create_body(variant, quantity: int = 2, reference: str = "#1001", **override
     return body
 
 
+def entry_form(*variants, reference="#W1", quantity="2", intent="create", **overrides) -> dict:
+    """A post of the order entry page: one item row per variant (each `quantity`), as a browser sends it."""
+    data = {
+        "intent": intent,
+        "reference": reference,
+        "customer_name": "Grace Hopper",
+        "customer_email": "grace@example.com",
+        "customer_phone": "",
+        "line1": "1 Navy Way",
+        "line2": "",
+        "city": "Arlington",
+        "province": "VA",
+        "postal_code": "22202",
+        "country_code": "us",
+        "shipping_method": "",
+        "items-TOTAL_FORMS": str(max(len(variants), 1)),
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "1",
+        "items-MAX_NUM_FORMS": "50",
+    }
+    for row, variant in enumerate(variants):
+        data.update(
+            {f"items-{row}-search": "", f"items-{row}-variant": str(variant.pk), f"items-{row}-quantity": quantity}
+        )
+    data.update(overrides)
+    return data
+
+
 def order_input(variant, quantity: int = 2, reference: str = "#1001"):
     from orders.actions import LineInput, OrderInput
 

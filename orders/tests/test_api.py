@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from nexusone.suppliers.base import SupplierRateLimited, SupplierRejected, SupplierUnavailable
 from orders import actions
 from orders.choices import OrderStatus
 from orders.models import Order
@@ -115,6 +116,40 @@ def test_quote_lists_the_shipping_options_cheapest_first(api, account, variant):
     assert response.status_code == 200
     assert response.json()["cheapest"]["method"] == "CJPacket Ordinary"
     assert [o["cost"] for o in response.json()["options"]] == ["5.50", "9.90"]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [SupplierRateLimited("Too much request", code=1600200), SupplierUnavailable("read timed out")],
+    ids=["rate_limited", "unavailable"],
+)
+def test_a_quote_cj_cannot_give_now_is_a_503_saying_to_try_again(api, account, variant, fake_supplier, failure):
+    def fail(lines, *, to_country_code, from_country_code="CN"):
+        raise failure
+
+    fake_supplier.quote_shipping = fail
+    body = {"action": "quote", "country_code": "US", "items": create_body(variant)["items"]}
+    api.raise_request_exception = False  # a 5xx is reported to Django's error signal as well as answered
+
+    response = api.post(URL, body, format="json")
+
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["code"] == "supplier_unavailable"
+
+
+def test_a_country_cj_cannot_ship_to_is_a_400_naming_the_country(api, account, variant, fake_supplier):
+    def refuse(lines, *, to_country_code, from_country_code="CN"):
+        raise SupplierRejected("Country code is unknown", code=1605002)
+
+    fake_supplier.quote_shipping = refuse
+    body = {"action": "quote", "country_code": "US", "items": create_body(variant)["items"]}
+
+    response = api.post(URL, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "invalid", "detail": "Country code is unknown", "attr": "country_code"}
+    ]
 
 
 def test_a_requested_shipping_method_that_cj_does_not_offer_is_a_400(api, account, variant):

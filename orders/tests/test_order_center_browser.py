@@ -1,5 +1,7 @@
 """In a browser, against the CJ sandbox: enter an order by hand, watch it become confirmed, follow it home."""
 
+import re
+
 import pytest
 
 from orders.models import Order
@@ -31,12 +33,13 @@ def test_an_order_entered_in_the_order_center_becomes_confirmed_and_is_followed_
     page.fill("input[name=customer_email]", "grace@example.com")
     page.fill("input[name=line1]", "1 Navy Way")
     page.fill("input[name=city]", "Arlington")
-    page.fill("input[name=country_code]", "US")
-    page.select_option("select[name=variant_0]", str(variant.pk))
-    page.fill("input[name=quantity_0]", "2")
-    page.click("#order-form button[type=submit]")
+    page.select_option("select[name=country_code]", "US")
+    page.fill("input[name=items-0-search]", variant.sku)
+    page.locator(f"#items-0-results input[value='{variant.pk}']").check()
+    page.fill("input[name=items-0-quantity]", "2")
+    page.click("#order-form button[value=create]")
 
-    page.wait_for_url("**/orders/*/")
+    page.wait_for_url(re.compile(r"/orders/[0-9a-f-]{36}/$"))
     status = page.locator("#order-status")
     status.filter(has_text="Confirmed").wait_for(timeout=15_000)
     order = Order.objects.get(reference="#5001")

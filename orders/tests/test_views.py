@@ -7,33 +7,9 @@ from orders import actions
 from orders.choices import OrderStatus
 from orders.models import Order
 
-from .conftest import order_input
+from .conftest import entry_form, order_input
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(variant, reference="#W1", quantity="2", **overrides):
-    data = {
-        "reference": reference,
-        "customer_name": "Grace Hopper",
-        "customer_email": "grace@example.com",
-        "customer_phone": "",
-        "line1": "1 Navy Way",
-        "line2": "",
-        "city": "Arlington",
-        "province": "VA",
-        "postal_code": "22202",
-        "country_code": "us",
-        "shipping_method": "",
-        "variant_0": str(variant.pk),
-        "quantity_0": quantity,
-        "variant_1": "",
-        "quantity_1": "",
-        "variant_2": "",
-        "quantity_2": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_the_index_shows_the_pipeline_and_the_orders(owner_client, merchant, account, variant):
@@ -67,7 +43,7 @@ def test_the_index_does_not_query_per_order(owner_client, merchant, account, var
 
 
 def test_an_order_entered_by_hand_is_created_and_shown(owner_client, merchant, account, variant):
-    response = owner_client.post(reverse("orders:new"), _form(variant))
+    response = owner_client.post(reverse("orders:new"), entry_form(variant))
 
     order = Order.objects.get(reference="#W1")
     assert response.status_code == 302
@@ -79,12 +55,12 @@ def test_an_order_entered_by_hand_is_created_and_shown(owner_client, merchant, a
 
 
 def test_the_entry_form_shows_errors_beside_the_fields(owner_client, merchant, account, variant):
-    response = owner_client.post(reverse("orders:new"), _form(variant, quantity="50", country_code="zz"))
+    response = owner_client.post(reverse("orders:new"), entry_form(variant, quantity="50", country_code="zz"))
 
     assert response.status_code == 200
     assert b"not an ISO 3166 country code" in response.content
     assert not Order.objects.exists()
-    response = owner_client.post(reverse("orders:new"), _form(variant, quantity="50"))
+    response = owner_client.post(reverse("orders:new"), entry_form(variant, quantity="50"))
     assert b"Not enough stock" in response.content
 
 

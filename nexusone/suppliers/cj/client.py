@@ -21,6 +21,7 @@ from django.core.cache import cache
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from nexusone.suppliers.base import (
+    CategoryNode,
     OrderLineRequest,
     OrderRequest,
     ProductPage,
@@ -354,6 +355,9 @@ class CJSupplier:
         if category_id:
             params["categoryId"] = category_id
         return mapping.product_page(self._call("GET", "product/listV2", params=params) or {})
+
+    def list_categories(self) -> list[CategoryNode]:
+        return mapping.category_tree(self._call("GET", "product/getCategory") or [])
 
     def get_product(self, product_id: str) -> SupplierProduct:
         data = self._call("GET", "product/query", params={"pid": product_id, "features": "enable_inventory"})

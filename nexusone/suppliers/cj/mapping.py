@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nexusone.suppliers.base import (
+    CategoryNode,
     ProductPage,
     ProductSummary,
     ShippingQuote,
@@ -118,6 +119,36 @@ def product_page(data: dict[str, Any]) -> ProductPage:
         page_size=integer(data.get("pageSize")) or len(items),
         total=integer(data.get("totalRecords")) or 0,
     )
+
+
+def category_tree(data: list[dict[str, Any]]) -> list[CategoryNode]:
+    """`product/getCategory`: first level → `categoryFirstList` → second level → `categorySecondList` → leaves.
+
+    Leaves (`categoryId`, `categoryName`) are what listV2's `categoryId` takes; a leaf without an id is dropped."""
+    tree = []
+    for first in data or []:
+        seconds = []
+        for second in first.get("categoryFirstList") or []:
+            leaves = tuple(
+                CategoryNode(category_id=text(leaf.get("categoryId")), name=text(leaf.get("categoryName")))
+                for leaf in second.get("categorySecondList") or []
+                if text(leaf.get("categoryId"))
+            )
+            seconds.append(
+                CategoryNode(
+                    category_id=text(second.get("categorySecondId")),
+                    name=text(second.get("categorySecondName")),
+                    children=leaves,
+                )
+            )
+        tree.append(
+            CategoryNode(
+                category_id=text(first.get("categoryFirstId")),
+                name=text(first.get("categoryFirstName")),
+                children=tuple(seconds),
+            )
+        )
+    return tree
 
 
 def _inventory_row(row: dict[str, Any]) -> WarehouseStock:

@@ -368,3 +368,33 @@ PRODUCT_WEBHOOK = {
         "fields": ["productSellPrice"],
     },
 }
+
+# product/getCategory: three levels, the leaves carrying the ids listV2's `categoryId` takes.
+CATEGORY_TREE = [
+    {
+        "categoryFirstId": "2C7D4A0B-1AB2-41EC-8F9E-13DC31B1C902",
+        "categoryFirstName": "Home & Garden",
+        "categoryFirstList": [
+            {
+                "categorySecondId": "87CF251F-8D11-4DE0-A154-9694D9858EB3",
+                "categorySecondName": "Home Storage",
+                "categorySecondList": [
+                    {"categoryId": "5E1B7F2C-0A9D-4C63-B8E4-71F2A6D09C35", "categoryName": "Kitchen Storage"},
+                    {"categoryId": "C1E2F3A4-B5C6-47D8-9E0F-1A2B3C4D5E6F", "categoryName": "Closet Organizers"},
+                ],
+            },
+            {"categorySecondId": "D0C3B2A1-0000-4000-8000-000000000001", "categorySecondName": "Empty group"},
+        ],
+    },
+    {
+        "categoryFirstId": "F1E2D3C4-B5A6-4978-8695-A4B3C2D1E0F9",
+        "categoryFirstName": "Pet Supplies",
+        "categoryFirstList": [
+            {
+                "categorySecondId": "0A1B2C3D-4E5F-4061-8273-94A5B6C7D8E9",
+                "categorySecondName": "Dogs",
+                "categorySecondList": [{"categoryId": "1424608189734850599", "categoryName": "Dog Toys"}],
+            }
+        ],
+    },
+]

@@ -22,6 +22,7 @@ from nexusone.suppliers.registry import get_supplier
 
 from .cj_payloads import (
     BASE,
+    CATEGORY_TREE,
     CREATED_ORDER,
     FREIGHT,
     INVENTORY_BY_PID,
@@ -81,6 +82,24 @@ def test_search_reads_products_two_levels_down_in_list_v2(connected_account, mak
     assert first.price_label == "3.10 -- 4.25"
     assert first.inventory == 5120
     assert first.image_url == "https://cf.cjdropshipping.com/a1.jpg"
+    assert responses.calls[0].request.headers["CJ-Access-Token"] == "live-access-token-0001"
+
+
+@responses.activate
+def test_the_category_tree_keeps_cjs_three_levels_with_leaf_ids(connected_account, make_client):
+    responses.get(f"{BASE}/product/getCategory", json=ok(CATEGORY_TREE))
+
+    tree = make_client(connected_account).list_categories()
+
+    assert [first.name for first in tree] == ["Home & Garden", "Pet Supplies"]
+    storage, empty = tree[0].children
+    assert (storage.name, storage.category_id) == ("Home Storage", "87CF251F-8D11-4DE0-A154-9694D9858EB3")
+    assert [(leaf.category_id, leaf.name) for leaf in storage.children] == [
+        ("5E1B7F2C-0A9D-4C63-B8E4-71F2A6D09C35", "Kitchen Storage"),
+        ("C1E2F3A4-B5C6-47D8-9E0F-1A2B3C4D5E6F", "Closet Organizers"),
+    ]
+    assert empty.children == ()
+    assert tree[1].children[0].children[0].category_id == "1424608189734850599"  # a digit id stays a string
     assert responses.calls[0].request.headers["CJ-Access-Token"] == "live-access-token-0001"
 
 

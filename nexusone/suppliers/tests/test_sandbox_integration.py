@@ -60,6 +60,19 @@ def test_client_reads_catalog_stock_and_follows_an_order_to_delivery(cj_sandbox,
     assert supplier.cancel_order(order.order_id) is False
 
 
+def test_the_sandbox_serves_cjs_category_tree_whose_leaves_filter_the_search(cj_sandbox, cj_account):
+    supplier = get_supplier(cj_account)
+
+    tree = supplier.list_categories()
+
+    leaves = {leaf.name: leaf for first in tree for second in first.children for leaf in second.children}
+    assert "Home & Garden" in [first.name for first in tree]
+    assert all(first.category_id and second.category_id for first in tree for second in first.children)
+    page = supplier.search_products(category_id=leaves["Dog Toys"].category_id, page_size=50)
+    assert page.total > 0
+    assert {item.category_id for item in page.items} == {leaves["Dog Toys"].category_id}
+
+
 def test_sandbox_orders_are_flagged_only_when_the_account_asks(cj_sandbox, cj_account):
     supplier = get_supplier(cj_account)
     vid = first_product(supplier).variants[0].variant_id

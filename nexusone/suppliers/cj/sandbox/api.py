@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from .catalog import category_tree
 from .state import COUNTRY_NAMES, STATE, SandboxOrder, now_utc
 
 Handler = Callable[[HttpRequest, dict[str, Any]], Any]
@@ -155,6 +156,11 @@ def product_list_v2(request: HttpRequest, params: dict[str, Any]) -> Any:
             }
         ],
     }
+
+
+def get_category(request: HttpRequest, params: dict[str, Any]) -> Any:
+    with STATE.lock:
+        return category_tree(STATE.categories)
 
 
 def product_list(request: HttpRequest, params: dict[str, Any]) -> Any:
@@ -618,6 +624,7 @@ ROUTES: dict[tuple[str, str], tuple[Handler, bool, bool]] = {
     ("GET", "shop/getShops"): (get_shops, True, True),
     ("GET", "product/globalWarehouseList"): (warehouse_list, True, True),
     ("GET", "product/listV2"): (product_list_v2, True, False),
+    ("GET", "product/getCategory"): (get_category, True, False),
     ("GET", "product/list"): (product_list, True, False),
     ("GET", "product/query"): (product_query, True, False),
     ("GET", "product/variant/query"): (variant_query, True, False),

@@ -135,6 +135,35 @@ def category_ids(rng: random.Random) -> dict[str, str]:
     return {third: _uuid(rng) for _, _, third in CATEGORIES}
 
 
+def _group_id(*names: str) -> str:
+    """A stable id for a first- or second-level group (the seeded random stream stays as it was)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "cj-sandbox-category:" + "/".join(names))).upper()
+
+
+def category_tree(categories: dict[str, str]) -> list[dict]:
+    """`product/getCategory`'s data: CJ's three levels, leaves carrying the ids listV2 filters by."""
+    tree: dict[str, dict[str, list[dict]]] = {}
+    for first, second, third in CATEGORIES:
+        tree.setdefault(first, {}).setdefault(second, []).append(
+            {"categoryId": categories[third], "categoryName": third}
+        )
+    return [
+        {
+            "categoryFirstId": _group_id(first),
+            "categoryFirstName": first,
+            "categoryFirstList": [
+                {
+                    "categorySecondId": _group_id(first, second),
+                    "categorySecondName": second,
+                    "categorySecondList": leaves,
+                }
+                for second, leaves in seconds.items()
+            ],
+        }
+        for first, seconds in tree.items()
+    ]
+
+
 def build_catalog(seed: int = SEED, count: int = PRODUCT_COUNT) -> tuple[dict[str, SandboxProduct], dict[str, str]]:
     """Products keyed by pid, and third-level category name → category id."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible catalog, not a secret
