@@ -183,7 +183,7 @@ class CJSupplier:
                 supplier_code=cj_code,
                 request_id=request_id,
                 duration_ms=duration_ms,
-                points=accounting.POINTS.get(path, 0),
+                points=accounting.points_for(path),
                 ok=ok,
                 error=error_text,
             )
