@@ -61,7 +61,9 @@ def create_merchant(
         record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
     if cj_api_key:
-        set_supplier_api_key(merchant, cj_api_key)
+        from nexusone.suppliers.actions import set_api_key
+
+        set_api_key(merchant, cj_api_key)
     return MerchantSetup(merchant, user, created)
 
 
@@ -73,17 +75,6 @@ def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
         raise ValidationError({"email": "An account with this email already exists; log in instead."})
     validate_password(password, User(email=email))
     return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
-
-
-def set_supplier_api_key(merchant: Merchant, api_key: str, supplier: str = "cj") -> None:
-    from nexusone.suppliers.models import SupplierAccount
-
-    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier=supplier)
-    if account.api_key != api_key:
-        account.api_key = api_key
-        account.access_token = account.refresh_token = ""
-        account.access_token_expires_at = account.refresh_token_expires_at = None
-        account.save()
 
 
 @transaction.atomic
