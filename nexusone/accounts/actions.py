@@ -31,6 +31,16 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A store name is required."})
+    limit = Merchant._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError({"name": f"Keep the store name to {limit} characters."})
+    return name
+
+
 def _clean_plan(plan: str) -> str:
     if plan not in Plan.values:
         raise ValidationError({"plan": f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}."})
@@ -42,21 +52,20 @@ def create_merchant(
     *, name: str, email: str, password: str, plan: str = Plan.FREE, cj_api_key: str | None = None
 ) -> MerchantSetup:
     """Create a merchant with an owner, or return the one the email already owns (idempotent)."""
-    email, plan = _clean_email(email), _clean_plan(plan)
-    if not (name or "").strip():
-        raise ValidationError({"name": "A merchant name is required."})
+    email, plan, name = _clean_email(email), _clean_plan(plan), _clean_name(name)
     existing = Membership.objects.filter(user__email=email, role=Role.OWNER).select_related("merchant", "user")
     membership = existing.order_by("created_at").first()
     if membership is not None:
         merchant, user, created = membership.merchant, membership.user, False
-        if merchant.plan != plan or merchant.name != name.strip():
-            merchant.name, merchant.plan = name.strip(), plan
-            merchant.save(update_fields=["name", "plan", "updated_at"])
+        rename_merchant(merchant, name, by=user)
+        if merchant.plan != plan:
+            merchant.plan = plan
+            merchant.save(update_fields=["plan", "updated_at"])
     else:
         if not password:
             raise ValidationError({"password": "A password is required for a new user."})
         user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=password)
-        merchant = Merchant.objects.create(name=name.strip(), plan=plan)
+        merchant = Merchant.objects.create(name=name, plan=plan)
         Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
         record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
@@ -75,6 +84,20 @@ def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
         raise ValidationError({"email": "An account with this email already exists; log in instead."})
     validate_password(password, User(email=email))
     return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
+
+
+@transaction.atomic
+def rename_merchant(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
+    """Change the store's name (Settings, PATCH /api/merchant); the audit trail keeps the old and the new."""
+    name = _clean_name(name)
+    old = merchant.name
+    if name == old:
+        return merchant
+    merchant.name = name
+    merchant.save(update_fields=["name", "updated_at"])
+    data = {"from": old, "to": name}
+    record_event("merchant.renamed", merchant=merchant, actor=by, target=merchant, data=data, request=request)
+    return merchant
 
 
 @transaction.atomic
