@@ -89,15 +89,22 @@ def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
 @transaction.atomic
 def rename_merchant(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
     """Change the store's name (Settings, PATCH /api/merchant); the audit trail keeps the old and the new."""
-    name = _clean_name(name)
-    old = merchant.name
-    if name == old:
-        return merchant
-    merchant.name = name
-    merchant.save(update_fields=["name", "updated_at"])
-    data = {"from": old, "to": name}
-    record_event("merchant.renamed", merchant=merchant, actor=by, target=merchant, data=data, request=request)
+    _change_and_audit(merchant, "name", _clean_name(name), "merchant.renamed", by=by, request=request)
     return merchant
+
+
+def _change_and_audit(
+    merchant: Merchant, field: str, value: str, action: str, *, by: User | None, request=None
+) -> str | None:
+    """Set one field of the merchant and audit it as `action`; the old value, or None when it was already so."""
+    old = getattr(merchant, field)
+    if old == value:
+        return None
+    setattr(merchant, field, value)
+    merchant.save(update_fields=[field, "updated_at"])
+    data = {"from": old, "to": value}
+    record_event(action, merchant=merchant, actor=by, target=merchant, data=data, request=request)
+    return old
 
 
 @transaction.atomic
@@ -143,12 +150,9 @@ def remove_member(membership: Membership, *, by: User) -> None:
 def change_plan(merchant: Merchant, plan: str, *, by: User | None = None) -> Merchant:
     """Change the plan; apps react through `on_plan_changed` hooks (e.g. extension sessions)."""
     plan = _clean_plan(plan)
-    old = merchant.plan
-    if old == plan:
+    old = _change_and_audit(merchant, "plan", plan, "merchant.plan_changed", by=by)
+    if old is None:
         return merchant
-    merchant.plan = plan
-    merchant.save(update_fields=["plan", "updated_at"])
-    record_event("merchant.plan_changed", merchant=merchant, actor=by, target=merchant, data={"from": old, "to": plan})
     for hook in PLAN_CHANGE_HOOKS:
         hook(merchant, old, plan)
     return merchant
