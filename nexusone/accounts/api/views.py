@@ -1,11 +1,13 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from nexusone.core.api import get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_merchant
 
+from .. import actions
 from ..models import Merchant
 from .serializers import MerchantSerializer
 
@@ -39,3 +41,13 @@ class MerchantView(RetrieveUpdateAPIView):
         merchant = get_api_merchant(self.request)
         self.check_object_permissions(self.request, merchant)
         return merchant
+
+    def perform_update(self, serializer: MerchantSerializer) -> None:
+        if "name" not in serializer.validated_data:
+            return
+        try:
+            actions.rename_merchant(
+                serializer.instance, serializer.validated_data["name"], by=self.request.user, request=self.request
+            )
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from exc
