@@ -14,6 +14,7 @@ from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
 from nexusone.core.rendering import render_page
 from nexusone.suppliers.base import SupplierError
+from nexusone.suppliers.errors import SupplierNotConnected
 
 from . import actions
 from . import catalog as catalog_actions
@@ -41,6 +42,9 @@ def _start(request: HttpRequest, form: ImportForm, source: str, inputs) -> Impor
             tags=form.cleaned_data.get("tag_list"),
             user=request.user,
         )
+    except SupplierNotConnected as exc:
+        form.add_error(None, str(exc.detail))
+        return None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             exc = ValidationError(

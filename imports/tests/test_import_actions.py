@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from imports import actions
+from imports.actions import create, status
 from imports.choices import ItemStatus, JobStatus
 from imports.models import ImportJob
 from inventory.models import Category, Product
@@ -132,7 +133,8 @@ def test_a_refused_api_key_tells_the_merchant_to_reconnect(merchant, cj_account,
 def test_importing_without_a_cj_connection_explains_how_to_connect(merchant, catalog):
     with pytest.raises(actions.SupplierNotConnected) as error:
         actions.start_import(merchant, source="ids", inputs=[LAMP])
-    assert "Settings → CJ connection" in error.value.messages[0]
+    assert error.value.status_code == 409
+    assert "Settings → CJ connection" in str(error.value.detail)
     assert not ImportJob.objects.exists()
 
 
@@ -182,7 +184,7 @@ def test_job_progress_and_counts_move_batch_by_batch(merchant, cj_account, fake_
     for pid in pids:
         fake_supplier.add_product(pid, variants=1)
     events = []
-    monkeypatch.setattr(actions, "publish_event", lambda merchant_id, kind, data: events.append((kind, data)))
+    monkeypatch.setattr(status, "publish_event", lambda merchant_id, kind, data: events.append((kind, data)))
     job = run(merchant, [*pids, "junk"])
     progress = [data["processed"] for kind, data in events if kind == "import.progress"]
     assert progress == [1, 26, 51, 61, 61]
@@ -267,7 +269,7 @@ def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "save_batch", broken)
+    monkeypatch.setattr(create, "save_batch", broken)
     job = run(merchant, [LAMP, STAND])
     assert job.status == JobStatus.FAILED
     assert job.failed == 2

@@ -16,6 +16,8 @@ from ..stock import alert_kind_for, update_alerts
 from .catalog import (
     PRODUCT_EDIT_FIELDS,
     bulk_update_products,
+    clean_category_name,
+    clean_tag_names,
     delete_product,
     resolve_category,
     resolve_tags,
@@ -55,6 +57,8 @@ __all__ = [
     "apply_supplier_stock_event",
     "approve_change",
     "bulk_update_products",
+    "clean_category_name",
+    "clean_tag_names",
     "compute_price",
     "default_rule",
     "delete_product",

@@ -21,6 +21,9 @@ from .repricing import reprice
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant, User
 
+MAX_CATEGORY_LENGTH = 200
+MAX_TAG_LENGTH = 100
+
 
 def resolve_category(merchant: Merchant, value: str | None, *, create: bool = False) -> Category | None:
     """A merchant's category by id or exact name; a new name is created when `create` (as imports do),
@@ -36,23 +39,32 @@ def resolve_category(merchant: Merchant, value: str | None, *, create: bool = Fa
         found = None
     found = found or categories.filter(name=value).first()
     if found is None and create:
-        if len(value) > 200:
-            raise ValidationError({"category": "A category name has at most 200 characters."})
-        found, _ = Category.objects.get_or_create(merchant=merchant, name=value)
+        found, _ = Category.objects.get_or_create(merchant=merchant, name=clean_category_name(value))
     if found is None:
         raise ValidationError({"category": f"Unknown category {value!r}."})
     return found
 
 
+def clean_category_name(value: str | None) -> str:
+    """A category name as stored (trimmed); one too long is refused naming `category`."""
+    value = (value or "").strip()
+    if len(value) > MAX_CATEGORY_LENGTH:
+        raise ValidationError({"category": f"A category name has at most {MAX_CATEGORY_LENGTH} characters."})
+    return value
+
+
+def clean_tag_names(names: Iterable[Any]) -> list[str]:
+    """Tag names trimmed, in order, blanks and repeats dropped; one too long is refused naming `tags`."""
+    cleaned = list(dict.fromkeys(str(n).strip() for n in names if n is not None and str(n).strip()))
+    for name in cleaned:
+        if len(name) > MAX_TAG_LENGTH:
+            raise ValidationError({"tags": f"Tag {name[:20]!r}… is longer than {MAX_TAG_LENGTH} characters."})
+    return cleaned
+
+
 def resolve_tags(merchant: Merchant, names: Iterable[str]) -> list[Tag]:
     """Tags by name, created when new."""
-    tags = []
-    for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
-        if len(name) > 100:
-            raise ValidationError({"tags": f"Tag {name[:20]!r}… is longer than 100 characters."})
-        tag, _ = Tag.objects.get_or_create(merchant=merchant, name=name)
-        tags.append(tag)
-    return tags
+    return [Tag.objects.get_or_create(merchant=merchant, name=name)[0] for name in clean_tag_names(names)]
 
 
 PRODUCT_EDIT_FIELDS = (
