@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from rest_framework.request import Request
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.pagination import paginate
 from nexusone.core.rendering import render_partial
 
 from . import actions
@@ -26,8 +26,6 @@ from .choices import ChangeStatus, StockStatus, SyncStatus, SyncTrigger
 from .filters import PRODUCT_ORDERING, ProductFilter
 from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, PricingRuleForm
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
-
-PAGE_SIZE = 25
 
 
 def _is_uuid(value: str) -> bool:
@@ -81,9 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
     products = Product.objects.for_merchant(merchant).select_related("category").prefetch_related("tags")
     filterset = ProductFilter(request.GET or None, queryset=products, request=request, default_threshold=threshold)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else products
-    paginator = ProductPagination()
-    paginator.page_size = PAGE_SIZE
-    page = paginator.paginate_queryset(queryset, Request(request))
+    page = paginate(request, queryset, pagination_class=ProductPagination)
     # Unchanged rows are not rewritten by a sync, so "last sync" is the later of the product's own
     # last change and the last full sync that succeeded.
     last_full = (
@@ -100,8 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "rows": rows,
-        "next_link": paginator.get_next_link(),
-        "previous_link": paginator.get_previous_link(),
+        "page": page,
         "stock_choices": StockStatus.choices,
         "ordering_choices": [(name, name.replace("_", " ")) for name, _ in PRODUCT_ORDERING],
         "categories": Category.objects.for_merchant(merchant),
@@ -188,11 +183,8 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
 def sync_history(request: HttpRequest) -> HttpResponse:
     merchant = current_merchant(request)
     runs = SyncRun.objects.for_merchant(merchant).order_by("-created_at")
-    paginator = ProductPagination()
-    paginator.ordering = ("-created_at", "-id")
-    paginator.get_ordering = lambda *args: ("-created_at", "-id")
-    page = paginator.paginate_queryset(runs, Request(request))
-    context = {"runs": page, "next_link": paginator.get_next_link(), "previous_link": paginator.get_previous_link()}
+    page = paginate(request, runs)
+    context = {"runs": page}
     has_active = any(run.is_active for run in page)
     context["polling"] = has_active
     return render_partial(request, "inventory/syncs.html", context, "runs" if request.htmx else None)
