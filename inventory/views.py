@@ -22,7 +22,7 @@ from nexusone.core.rendering import render_partial
 
 from . import actions
 from .api.views import ProductPagination
-from .choices import ChangeStatus, StockStatus, SyncStatus, SyncTrigger
+from .choices import ChangeStatus, StockStatus, SyncTrigger
 from .filters import PRODUCT_ORDERING, ProductFilter
 from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, PricingRuleForm
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
@@ -42,10 +42,6 @@ def _back(request: HttpRequest) -> HttpResponse:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("inventory:index")
-
-
-def _later(first, second):
-    return max((t for t in (first, second) if t is not None), default=None)
 
 
 def _latest_run(merchant) -> SyncRun | None:
@@ -80,19 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
     filterset = ProductFilter(request.GET or None, queryset=products, request=request, default_threshold=threshold)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else products
     page = paginate(request, queryset, pagination_class=ProductPagination)
-    # Unchanged rows are not rewritten by a sync, so "last sync" is the later of the product's own
-    # last change and the last full sync that succeeded.
-    last_full = (
-        SyncRun.objects.for_merchant(merchant)
-        .filter(is_full=True, status=SyncStatus.SUCCEEDED, dry_run=False)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-    rows = [
-        {"product": p, "status": p.stock_status(threshold), "synced_at": _later(p.last_sync_at, last_full)}
-        for p in page
-    ]
+    rows = actions.catalog_rows(merchant, page, threshold)
     context = {
         "filter": filterset,
         "rows": rows,
@@ -174,8 +158,7 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
                 editing = True
         else:
             editing = True
-    row = {"product": product, "status": product.stock_status(threshold), "synced_at": product.last_sync_at}
-    context = {"row": row, "form": form, "editing": editing}
+    context = {"row": actions.catalog_rows(merchant, [product], threshold)[0], "form": form, "editing": editing}
     return render_partial(request, "inventory/index.html", context, "row")
 
 

@@ -4,6 +4,7 @@
 - `pricing`: the merchant's rules as `PriceRule`s (`inventory.pricing` holds the arithmetic)
 - `repricing`: applying a rule to products (preview, apply, after a markup edit)
 - `catalog`: product edits, bulk actions, delete; categories and tags
+- `listing`: what the catalog page shows of a product (stock status, last confirmed by a sync)
 - `schedules`: the periodic sync task per merchant
 - `review`: held supplier cost moves (approve, reject, superseded)
 - `sync`: the sync engine (`run`, `fetch`, `diff`, `write`)
@@ -23,6 +24,7 @@ from .catalog import (
     resolve_tags,
     update_product,
 )
+from .listing import CatalogRow, catalog_rows, last_full_sync_at
 from .preferences import (
     RULE_FIELDS,
     SETTINGS_FIELDS,
@@ -45,6 +47,7 @@ __all__ = [
     "RULE_FIELDS",
     "SCHEDULED_SYNC_TASK",
     "SETTINGS_FIELDS",
+    "CatalogRow",
     "Fetched",
     "PricePreview",
     "ProductRow",
@@ -57,6 +60,7 @@ __all__ = [
     "apply_supplier_stock_event",
     "approve_change",
     "bulk_update_products",
+    "catalog_rows",
     "clean_category_name",
     "clean_tag_names",
     "compute_price",
@@ -68,6 +72,7 @@ __all__ = [
     "fetch_product",
     "flush_writes",
     "get_inventory_settings",
+    "last_full_sync_at",
     "on_plan_changed",
     "preview_pricing",
     "reject_change",
