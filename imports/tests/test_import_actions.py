@@ -215,6 +215,37 @@ def test_an_import_writes_at_most_three_queries_per_product(
     assert Product.objects.filter(merchant=merchant).count() == 50
 
 
+def test_a_runner_that_another_runner_overtook_leaves_the_finished_job_as_it_is(
+    merchant, cj_account, catalog, monkeypatch
+):
+    from nexusone.notifications.models import Notification
+
+    job = actions.start_import(merchant, source="ids", inputs=[LAMP, MAT], dispatch=False)
+    get_product = catalog.get_product
+
+    def finished_elsewhere_meanwhile(pid):
+        # A redelivered task finished the job while this runner was still reading CJ.
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.PARTIAL, error="set by the other runner")
+        return get_product(pid)
+
+    monkeypatch.setattr(catalog, "get_product", finished_elsewhere_meanwhile)
+    actions.run_import_job(job.pk)
+
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert (stored.status, stored.error) == (JobStatus.PARTIAL, "set by the other runner")
+    assert not Notification.objects.filter(merchant=merchant, event="import.finished").exists()
+
+
+def test_a_queued_job_claimed_by_a_late_runner_after_it_finished_stays_finished(merchant, cj_account, catalog):
+    job = actions.start_import(merchant, source="ids", inputs=[LAMP], dispatch=False)
+    late_copy = ImportJob.objects.get(pk=job.pk)  # read while still queued
+    actions.run_import_job(job.pk)
+
+    status.claim(late_copy)
+
+    assert ImportJob.objects.get(pk=job.pk).status == JobStatus.SUCCEEDED
+
+
 def test_finishing_notifies_the_merchant(merchant, cj_account, catalog):
     from nexusone.notifications.models import Notification
 
