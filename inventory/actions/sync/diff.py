@@ -71,6 +71,11 @@ class Diff:
     changes: list[SyncChange] = field(default_factory=list)
 
 
+def _record(diff: Diff, product: Product, **fields: Any) -> None:
+    """One change record of the product (its variant's, when `variant` is given)."""
+    diff.changes.append(SyncChange(merchant_id=product.merchant_id, product=product, **fields))
+
+
 def sync_state(product: Product) -> tuple:
     """The product fields a sync may change: equal before and after means nothing to write."""
     return tuple(getattr(product, name) for name in SYNC_STATE_FIELDS)
@@ -113,15 +118,13 @@ def _diff_missing(product: Product, diff: Diff) -> None:
     product.is_available = False
     product.is_active = False
     product.auto_deactivated = False
-    diff.changes.append(
-        SyncChange(
-            merchant_id=product.merchant_id,
-            product=product,
-            kind=ChangeKind.AVAILABILITY,
-            old_stock=product.supplier_stock,
-            new_stock=product.supplier_stock,
-            note="CJ no longer has this product (two syncs in a row); deactivated.",
-        )
+    _record(
+        diff,
+        product,
+        kind=ChangeKind.AVAILABILITY,
+        old_stock=product.supplier_stock,
+        new_stock=product.supplier_stock,
+        note="CJ no longer has this product (two syncs in a row); deactivated.",
     )
 
 
@@ -149,14 +152,12 @@ def _diff_present(
     product.is_available = supplier_product.on_sale
     product.missing_count = 0
     if not variants and product.supplier_stock != old_stock:
-        diff.changes.append(
-            SyncChange(
-                merchant_id=product.merchant_id,
-                product=product,
-                kind=ChangeKind.STOCK,
-                old_stock=old_stock,
-                new_stock=product.supplier_stock,
-            )
+        _record(
+            diff,
+            product,
+            kind=ChangeKind.STOCK,
+            old_stock=old_stock,
+            new_stock=product.supplier_stock,
         )
 
 
@@ -189,19 +190,17 @@ def _hold_cost_move(
     if abs(new_cost - product.cost_price) / product.cost_price * 100 <= guardrail:
         return False
     if awaiting_cost != new_cost:
-        diff.changes.append(
-            SyncChange(
-                merchant_id=product.merchant_id,
-                product=product,
-                kind=ChangeKind.PRICE,
-                status=ChangeStatus.HELD,
-                old_cost=product.cost_price,
-                new_cost=new_cost,
-                old_price=product.price,
-                new_price=product.price if product.price_locked else price_for(new_cost, rule),
-                note=f"Cost moved more than the {guardrail}% guardrail; approve or reject it.",
-                details={"variants": {str(pk): str(cost) for pk, cost in new_costs.items()}},
-            )
+        _record(
+            diff,
+            product,
+            kind=ChangeKind.PRICE,
+            status=ChangeStatus.HELD,
+            old_cost=product.cost_price,
+            new_cost=new_cost,
+            old_price=product.price,
+            new_price=product.price if product.price_locked else price_for(new_cost, rule),
+            note=f"Cost moved more than the {guardrail}% guardrail; approve or reject it.",
+            details={"variants": {str(pk): str(cost) for pk, cost in new_costs.items()}},
         )
     return True
 
@@ -229,19 +228,17 @@ def _diff_variants(
         if (new_stock, new_cost, new_price) == (variant.supplier_stock, variant.cost_price, variant.price):
             continue
         diff.variant_rows.append(VariantRow(variant.pk, variant.supplier_stock, new_stock, new_cost, new_price))
-        diff.changes.append(
-            SyncChange(
-                merchant_id=product.merchant_id,
-                product=product,
-                variant=variant,
-                kind=ChangeKind.PRICE if new_cost != variant.cost_price else ChangeKind.STOCK,
-                old_stock=variant.supplier_stock,
-                new_stock=new_stock,
-                old_cost=variant.cost_price,
-                new_cost=new_cost,
-                old_price=variant.price,
-                new_price=new_price,
-            )
+        _record(
+            diff,
+            product,
+            variant=variant,
+            kind=ChangeKind.PRICE if new_cost != variant.cost_price else ChangeKind.STOCK,
+            old_stock=variant.supplier_stock,
+            new_stock=new_stock,
+            old_cost=variant.cost_price,
+            new_cost=new_cost,
+            old_price=variant.price,
+            new_price=new_price,
         )
         variant.supplier_stock, variant.cost_price, variant.price = new_stock, new_cost, new_price
     return stock_total
