@@ -15,38 +15,17 @@ under a lock on the merchant row, so concurrent jobs cannot pass the limit; a PI
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.errors import SupplierNotConnected
 
-from .create import FetchedItem, JobContext, save_batch
-from .quota import import_quota_left, plan_limit_message
-from .run import BATCH_SIZE, StopImport, fetch_item, run_import_job
-from .start import (
-    MAX_ITEMS_PER_IMPORT,
-    MAX_TAGS,
-    NOT_CONNECTED_MESSAGE,
-    SUPPLIER,
-    ImportPreview,
-    PreviewRow,
-    preview_import,
-    start_import,
-)
+from .quota import import_quota_left
+from .run import run_import_job
+from .start import MAX_ITEMS_PER_IMPORT, NOT_CONNECTED_MESSAGE, preview_import, start_import
 
 __all__ = [
-    "BATCH_SIZE",
     "MAX_ITEMS_PER_IMPORT",
-    "MAX_TAGS",
     "NOT_CONNECTED_MESSAGE",
-    "SUPPLIER",
-    "FetchedItem",
-    "ImportPreview",
-    "JobContext",
-    "PreviewRow",
-    "StopImport",
     "SupplierNotConnected",
-    "fetch_item",
     "get_supplier_account",
     "import_quota_left",
-    "plan_limit_message",
     "preview_import",
     "run_import_job",
-    "save_batch",
     "start_import",
 ]
