@@ -47,3 +47,22 @@ def test_expiring_stale_runs_leaves_finished_runs_alone(merchant):
     assert expire_stale_runs(merchant) == 0
     old.refresh_from_db()
     assert old.status == SyncStatus.SUCCEEDED
+
+
+def test_staff_cannot_set_a_status_by_hand_in_the_admin(admin_client, merchant):
+    from imports.models import ImportJob
+    from inventory.models import SyncChange
+    from tests.factories import ProductFactory
+
+    run = SyncRun.objects.create(merchant=merchant, trigger=SyncTrigger.MANUAL)
+    change = SyncChange.objects.create(merchant=merchant, product=ProductFactory(merchant=merchant), kind="stock")
+    job = ImportJob.objects.create(merchant=merchant, source="ids")
+    pages = [
+        f"/admin/inventory/syncrun/{run.pk}/change/",
+        f"/admin/inventory/syncchange/{change.pk}/change/",
+        f"/admin/imports/importjob/{job.pk}/change/",
+    ]
+    for page in pages:
+        response = admin_client.get(page)
+        assert response.status_code == 200
+        assert 'name="status"' not in response.content.decode()
