@@ -279,12 +279,11 @@ def sync_batch(
             )
             result.api_calls += fetched[product.pk].calls
         except SupplierError as exc:
+            result.api_calls += getattr(exc, "calls", 1)
             if fetch.SYNC_RETRIES.stops(exc):
                 # Nothing later in the run can succeed either: stop and say so rather than fail every product.
-                result.api_calls += getattr(exc, "calls", 1)
                 result.fatal = exc
                 break
-            result.api_calls += getattr(exc, "calls", 1)
             result.failed += 1
             result.errors.append(
                 {"product_id": str(product.pk), "external_id": product.external_id, "detail": str(exc) or repr(exc)}
