@@ -1,4 +1,5 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -292,6 +293,14 @@ def test_the_import_products_command_splits_its_arguments_like_pasted_text(merch
     call_command("import_products", "--merchant", str(merchant.pk), f"{LAMP},{STAND}", MAT, stdout=out)
     assert '"requested": 3' in out.getvalue()
     assert set(Product.objects.values_list("external_id", flat=True)) == {LAMP, STAND, MAT}
+
+
+def test_the_import_products_command_without_a_cj_connection_says_how_to_connect(merchant):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Settings → CJ connection"):
+        call_command("import_products", "--merchant", str(merchant.pk), LAMP, stdout=StringIO())
+    assert not ImportJob.objects.exists()
 
 
 def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
