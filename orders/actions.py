@@ -53,6 +53,7 @@ from nexusone.suppliers.base import (
     TrackingInfo,
     WebhookEvent,
 )
+from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
 from nexusone.suppliers.registry import get_supplier
 
@@ -136,11 +137,6 @@ class InsufficientStock(Conflict):
             for s in shortages
         }
         super().__init__(detail=details, code=self.default_code)
-
-
-class SupplierNotConnected(Conflict):
-    default_code = "supplier_not_connected"
-    default_detail = "Connect your CJ account in Settings before placing orders."
 
 
 class SupplierUnreachable(APIException):
