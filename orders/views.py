@@ -21,10 +21,10 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.rendering import render_page, render_partial
 
 from . import actions, entry
-from .choices import OrderStatus, SubmissionState
+from .choices import CANCELLABLE, REFUNDABLE, OrderStatus, SubmissionState
 from .filters import OrderFilter
 from .forms import FulfillmentSettingsForm, RefundForm
-from .models import Order, Shipment
+from .models import ZERO, Order, Shipment
 
 PAGE_SIZE = 25
 LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
@@ -131,8 +131,8 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "in_flight": in_flight,
         "refund_form": RefundForm(initial={"amount": order.total_amount - order.refunded_amount}),
         "can_write": request.membership is not None and request.membership.can_write,
-        "can_cancel": order.status in actions.CANCELLABLE,
-        "can_refund": order.status in actions.REFUNDABLE and order.refunded_amount < order.total_amount,
+        "can_cancel": order.status in CANCELLABLE,
+        "can_refund": order.status in REFUNDABLE and order.refunded_amount < order.total_amount,
         "can_retry": order.status == OrderStatus.FAILED
         or (
             order.status == OrderStatus.PENDING
@@ -141,7 +141,7 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         ),
         "can_refresh": bool(order.external_order_id),
         "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
-        "commission_net": sum((e.client_share for e in order.commission_entries.all()), actions.ZERO),
+        "commission_net": sum((e.client_share for e in order.commission_entries.all()), ZERO),
     }
     return render_page(request, "orders/detail.html", context, "live")
 

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from orders import actions
+from orders.actions import webhooks
 from orders.choices import OrderStatus, WebhookState
 from orders.models import Shipment, TrackingEvent, WebhookMessage
 
@@ -237,7 +238,7 @@ def test_a_message_is_stored_with_one_statement_and_a_replay_with_one_more(
 
 def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_supplier, merchant, monkeypatch):
     queued = []
-    monkeypatch.setattr(actions, "request_inbox_drain", lambda: queued.append(1))
+    monkeypatch.setattr(webhooks, "request_inbox_drain", lambda: queued.append(1))
     raw, sign = signed(fake_supplier, order_message("d1", "#nope", "SHIPPED"))
 
     first = actions.receive_webhook(raw, {"sign": sign})
