@@ -74,14 +74,6 @@ class CommissionKind(models.TextChoices):
     REFUND = "refund", "Refund"
 
 
-class WebhookState(models.TextChoices):
-    RECEIVED = "received", "Received"
-    PROCESSING = "processing", "Claimed by a worker"
-    PROCESSED = "processed", "Processed"
-    IGNORED = "ignored", "Ignored"
-    FAILED = "failed", "Failed"
-
-
 class OrderSource(models.TextChoices):
     API = "api", "API"
     MANUAL = "manual", "Entered by hand"
