@@ -21,7 +21,7 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.rendering import render_page, render_partial
 
 from . import actions, entry
-from .choices import CANCELLABLE, REFUNDABLE, OrderStatus, SubmissionState
+from .choices import OrderStatus, SubmissionState
 from .filters import OrderFilter
 from .forms import FulfillmentSettingsForm, RefundForm
 from .models import ZERO, Order, Shipment
@@ -122,6 +122,7 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         pk=order_id,
     )
     submission = getattr(order, "submission", None)
+    allowed = actions.allowed_actions(order)
     in_flight = order.status == OrderStatus.PENDING or (
         submission is not None and submission.state in (SubmissionState.SENDING, SubmissionState.UNKNOWN)
     )
@@ -131,15 +132,10 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "in_flight": in_flight,
         "refund_form": RefundForm(initial={"amount": order.total_amount - order.refunded_amount}),
         "can_write": request.membership is not None and request.membership.can_write,
-        "can_cancel": order.status in CANCELLABLE,
-        "can_refund": order.status in REFUNDABLE and order.refunded_amount < order.total_amount,
-        "can_retry": order.status == OrderStatus.FAILED
-        or (
-            order.status == OrderStatus.PENDING
-            and submission is not None
-            and submission.state != SubmissionState.SENDING
-        ),
-        "can_refresh": bool(order.external_order_id),
+        "can_cancel": allowed.cancel,
+        "can_refund": allowed.refund,
+        "can_retry": allowed.retry,
+        "can_refresh": allowed.refresh,
         "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
         "commission_net": sum((e.client_share for e in order.commission_entries.all()), ZERO),
     }

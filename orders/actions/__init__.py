@@ -5,7 +5,16 @@ supplier under our idempotency key → confirmed. Status moves only through `sta
 in choices.TRANSITIONS. Each module holds one subsystem; callers keep `from orders import actions; actions.X`.
 """
 
-from .changes import cancel_order, refund_order, retry_order
+from .changes import (
+    AllowedActions,
+    allowed_actions,
+    can_cancel,
+    can_refund,
+    can_retry,
+    cancel_order,
+    refund_order,
+    retry_order,
+)
 from .commission import (
     CENT,
     Earnings,
@@ -74,6 +83,7 @@ __all__ = [
     "SANDBOX_STEPS",
     "SUBMISSION_LEASE",
     "SUPPLIER_STATUS_MAP",
+    "AllowedActions",
     "Earnings",
     "InsufficientStock",
     "LineInput",
@@ -84,9 +94,13 @@ __all__ = [
     "accept_submission",
     "advance_from_supplier",
     "advance_in_sandbox",
+    "allowed_actions",
     "apply_supplier_order",
     "apply_tracking",
     "backoff",
+    "can_cancel",
+    "can_refund",
+    "can_retry",
     "cancel_order",
     "catalog_variants",
     "choose_quote",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,11 +34,50 @@ if TYPE_CHECKING:
     from nexusone.accounts.models import User
 
 
+@dataclass(frozen=True)
+class AllowedActions:
+    """What a merchant may do to an order now: the order page shows these buttons, the actions refuse the rest."""
+
+    cancel: bool
+    refund: bool
+    retry: bool
+    refresh: bool
+
+
+def can_cancel(order: Order) -> bool:
+    return order.status in CANCELLABLE
+
+
+def can_refund(order: Order) -> bool:
+    return order.status in REFUNDABLE and order.refunded_amount < order.total_amount
+
+
+def can_retry(order: Order, submission: SupplierSubmission | None) -> bool:
+    """Failed orders retry; a waiting one may be sent now unless a worker is sending it."""
+    if order.status == OrderStatus.FAILED:
+        return True
+    return (
+        order.status == OrderStatus.PENDING and submission is not None and submission.state != SubmissionState.SENDING
+    )
+
+
+def allowed_actions(order: Order) -> AllowedActions:
+    submission = getattr(order, "submission", None)
+    return AllowedActions(
+        cancel=can_cancel(order),
+        refund=can_refund(order),
+        retry=can_retry(order, submission),
+        refresh=bool(order.external_order_id),
+    )
+
+
 def retry_order(order: Order, *, by: User | None = None) -> Order:
     """A failed order goes back to pending (reserving its stock again); a pending one is sent now."""
     with transaction.atomic():
         order = lock_order(order)
         submission = SupplierSubmission.objects.select_for_update().get(order=order)
+        if not can_retry(order, submission):
+            raise InvalidTransition(f"Order {order.reference} is {order.status}; only failed or waiting orders retry.")
         if order.status == OrderStatus.FAILED:
             lines = [
                 ResolvedLine(index=i, variant=line.variant, quantity=line.quantity)
@@ -48,8 +88,6 @@ def retry_order(order: Order, *, by: User | None = None) -> Order:
             Order.objects.filter(pk=order.pk).update(stock_state=StockState.RESERVED, last_error="")
             order.stock_state = StockState.RESERVED
             transition_order(order, OrderStatus.PENDING, source=EventSource.USER, note="Retried", actor=by)
-        elif order.status != OrderStatus.PENDING or submission.state == SubmissionState.SENDING:
-            raise InvalidTransition(f"Order {order.reference} is {order.status}; only failed or waiting orders retry.")
         if submission.state in (SubmissionState.FAILED, SubmissionState.PENDING):
             submission.state = SubmissionState.PENDING
         submission.next_attempt_at = timezone.now()
@@ -62,7 +100,7 @@ def retry_order(order: Order, *, by: User | None = None) -> Order:
 
 def cancel_order(order: Order, *, by: User | None = None, reason: str = "", source: str = EventSource.USER) -> Order:
     """Cancel before shipping: give the stock back, delete the CJ order where CJ still allows it."""
-    if order.status not in CANCELLABLE:
+    if not can_cancel(order):
         raise InvalidTransition(f"Order {order.reference} is {order.status}; it can no longer be cancelled.")
     cancelled_at_supplier: bool | None = None
     if order.external_order_id:
@@ -75,7 +113,7 @@ def cancel_order(order: Order, *, by: User | None = None, reason: str = "", sour
             raise SupplierUnreachable() from exc
     with transaction.atomic():
         order = lock_order(order)
-        if order.status not in CANCELLABLE:
+        if not can_cancel(order):
             raise InvalidTransition(f"Order {order.reference} is {order.status}; it can no longer be cancelled.")
         submission = SupplierSubmission.objects.select_for_update().filter(order=order).first()
         if submission is not None and submission.state in (SubmissionState.PENDING, SubmissionState.FAILED):

@@ -33,8 +33,9 @@ def webhook_url() -> str:
     return django_settings.SITE_URL.rstrip("/") + reverse("webhook-cj")
 
 
-def register_webhooks(merchant: Merchant, url: str = "", *, by: User | None = None) -> str:
-    """Ask CJ to send the merchant's product, stock, order and logistics messages to our receiver."""
+def register_webhooks(merchant: Merchant, url: str = "", *, enable: bool = True, by: User | None = None) -> str:
+    """Ask CJ to send (enable=False: to stop sending) the merchant's product, stock, order and logistics
+    messages to `url`, by default our receiver. Returns the URL; the change is an audit event."""
     account = get_supplier_account(merchant)
     if account is None:
         raise SupplierNotConnected()
@@ -43,12 +44,13 @@ def register_webhooks(merchant: Merchant, url: str = "", *, by: User | None = No
     if register is None:
         raise SupplierNotConnected("This supplier does not send webhooks.")
     try:
-        register(url, enable=True)
+        register(url, enable=enable)
     except SupplierUnavailable as exc:
         raise SupplierUnreachable() from exc
     except SupplierError as exc:
         raise ValidationError({"webhook_url": f"CJ refused {url}: {exc}"}) from exc
-    record_event("orders.webhooks_registered", merchant=merchant, actor=by, data={"url": url})
+    event = "orders.webhooks_registered" if enable else "orders.webhooks_cancelled"
+    record_event(event, merchant=merchant, actor=by, data={"url": url})
     return url
 
 

@@ -88,7 +88,7 @@ class OrderFulfillmentView(APIView):
     def do_quote(self, request: Request, merchant) -> Response:
         body = QuoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        quotes = actions.quote_items(merchant, body.to_lines(), country_code=body.validated_data["country_code"])
+        quotes = actions.quote_items(merchant, body.line_inputs(), country_code=body.validated_data["country_code"])
         options = QuoteOptionSerializer(quotes, many=True).data
         return Response({"options": options, "cheapest": options[0] if options else None})
 
