@@ -189,11 +189,11 @@ def test_the_account_is_the_one_whose_key_verifies_whatever_the_payload_claims(
     from dataclasses import replace
 
     from nexusone.suppliers import registry
-    from nexusone.suppliers.models import SupplierAccount
+    from tests.factories import SupplierAccountFactory
 
     # Each account verifies with its own open_id, as the CJ client does.
     registry.register("cj", lambda acc: replace(fake_supplier, webhook_key=acc.open_id))
-    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", open_id="999999")
+    SupplierAccountFactory(merchant=other_merchant, open_id="999999")
     message = order_message("o-1", "#x", "SHIPPED")
     if claimed_open_id:
         message["openId"] = claimed_open_id
@@ -254,10 +254,9 @@ def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_s
 def test_an_order_message_reaches_the_store_whose_order_it_is_when_stores_share_a_cj_account(
     client, merchant, other_merchant, account, fake_supplier
 ):
-    from nexusone.suppliers.models import SupplierAccount
-    from tests.factories import ProductFactory, VariantFactory
+    from tests.factories import ProductFactory, SupplierAccountFactory, VariantFactory
 
-    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", api_key="key", open_id=account.open_id)
+    SupplierAccountFactory(merchant=other_merchant, api_key="key", open_id=account.open_id)
     theirs_variant = VariantFactory(product=ProductFactory(merchant=other_merchant), stock_quantity=10)
     theirs, _ = actions.create_order(other_merchant, order_input(theirs_variant, 1, reference="#1001"))
     actions.submit_order(theirs.submission.pk)
