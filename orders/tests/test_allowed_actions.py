@@ -28,6 +28,14 @@ def order_that_is(kind: str, merchant, variant, fake_supplier) -> Order:
     return Order.objects.select_related("submission").get(pk=order.pk)
 
 
+def accepts(action, order: Order) -> bool:
+    try:
+        action(order)
+    except InvalidTransition:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(
     ("kind", "retry_offered"),
     [("waiting", True), ("being sent", False), ("refused by CJ", True), ("confirmed", False), ("cancelled", False)],
@@ -38,14 +46,9 @@ def test_retry_is_offered_exactly_when_retry_order_accepts_it(
     order = order_that_is(kind, merchant, variant, fake_supplier)
 
     offered = actions.allowed_actions(order).retry
-    try:
-        actions.retry_order(order)
-        accepted = True
-    except InvalidTransition:
-        accepted = False
 
     assert offered is retry_offered
-    assert accepted is retry_offered
+    assert accepts(actions.retry_order, order) is retry_offered
 
 
 @pytest.mark.parametrize(("kind", "cancel_offered"), [("waiting", True), ("confirmed", True), ("cancelled", False)])
@@ -55,14 +58,9 @@ def test_cancel_is_offered_exactly_when_cancel_order_accepts_it(
     order = order_that_is(kind, merchant, variant, fake_supplier)
 
     offered = actions.allowed_actions(order).cancel
-    try:
-        actions.cancel_order(order)
-        accepted = True
-    except InvalidTransition:
-        accepted = False
 
     assert offered is cancel_offered
-    assert accepted is cancel_offered
+    assert accepts(actions.cancel_order, order) is cancel_offered
 
 
 def test_a_fully_refunded_order_offers_no_further_refund(merchant, account, variant, fake_supplier):
