@@ -198,6 +198,15 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NexusOne <no-reply@nexusone.local>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 
+# --- billing ------------------------------------------------------------------------
+BILLING_PROVIDER = env.str("BILLING_PROVIDER", default="manual")  # manual | stripe
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_PRICES = {
+    "pro": env.str("STRIPE_PRICE_PRO", default=""),
+    "premium": env.str("STRIPE_PRICE_PREMIUM", default=""),
+}
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

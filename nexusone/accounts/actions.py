@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 
 from nexusone.core.audit import record_event
 
 from .choices import Plan, Role
 from .models import Membership, Merchant, User
+from .plans import capabilities
 
 
 @dataclass(frozen=True)
@@ -126,19 +130,42 @@ def remove_member(membership: Membership, *, by: User) -> None:
 
 
 @transaction.atomic
-def change_plan(merchant: Merchant, plan: str, *, by: User | None = None) -> Merchant:
-    """Change the plan; apps react through `on_plan_changed` hooks (e.g. extension sessions)."""
+def change_plan(
+    merchant: Merchant, plan: str, *, by: User | None = None, request: HttpRequest | None = None, source: str = "manual"
+) -> Merchant:
+    """Change the plan now; apps react through PLAN_CHANGE_HOOKS (extension sessions, sync schedules).
+
+    A downgrade deletes and hides nothing: imports stay refused (`plan_limit`) while the catalog is over
+    the new limit. Billing providers call this once payment (or cancellation) is settled."""
     plan = _clean_plan(plan)
-    old = merchant.plan
+    old = Merchant.objects.select_for_update().values_list("plan", flat=True).get(pk=merchant.pk)
     if old == plan:
+        merchant.plan = plan
         return merchant
     merchant.plan = plan
     merchant.save(update_fields=["plan", "updated_at"])
-    record_event("merchant.plan_changed", merchant=merchant, actor=by, target=merchant, data={"from": old, "to": plan})
+    over = products_over_limit(merchant)
+    record_event(
+        "merchant.plan_changed",
+        merchant=merchant,
+        actor=by,
+        target=merchant,
+        data={"from": old, "to": plan, "source": source, "products_over_limit": over},
+        request=request,
+    )
     for hook in PLAN_CHANGE_HOOKS:
         hook(merchant, old, plan)
     return merchant
 
 
-PLAN_CHANGE_HOOKS: list = []
+def products_over_limit(merchant: Merchant) -> int:
+    """How many products the catalog holds beyond the plan's limit (0 when within it or unlimited)."""
+    limit = capabilities(merchant.plan).product_limit
+    if limit is None:
+        return 0
+    products = apps.get_model("inventory", "Product").objects.filter(merchant=merchant)
+    return max(0, products.count() - limit)
+
+
+PLAN_CHANGE_HOOKS: list[Callable[[Merchant, str, str], None]] = []
 """Callables (merchant, old_plan, new_plan) registered by apps in AppConfig.ready()."""

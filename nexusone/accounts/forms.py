@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .choices import Role
+from .choices import Plan, Role
 from .models import Merchant
 
 
@@ -24,3 +24,7 @@ class MerchantForm(forms.ModelForm):
 class MemberForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class PlanForm(forms.Form):
+    plan = forms.ChoiceField(choices=Plan.choices)

@@ -116,3 +116,39 @@ class Membership(models.Model):
 
 auditlog.register(Merchant)
 auditlog.register(Membership)
+
+
+class BillingAccount(models.Model):
+    """A merchant's customer and subscription at the billing provider (Stripe); none for manual billing."""
+
+    merchant = models.OneToOneField(Merchant, on_delete=models.CASCADE, related_name="billing", primary_key=True)
+    provider = models.CharField(max_length=20, default="stripe")
+    customer_id = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    subscription_id = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    subscription_status = models.CharField(max_length=30, blank=True, default="")
+    last_event_at = models.DateTimeField(
+        null=True, blank=True, help_text="Creation time of the newest subscription event applied; older ones are stale."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} billing of {self.merchant_id}"
+
+
+class BillingEvent(models.Model):
+    """Each provider webhook event once: the unique event id makes replays no-ops."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.CharField(max_length=20, default="stripe")
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=100)
+    merchant = models.ForeignKey(Merchant, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=200, blank=True, default="")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="billing_event_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.type} {self.event_id}"

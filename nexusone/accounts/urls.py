@@ -42,6 +42,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/plan/", views.plan_page, name="plan"),
+    path("settings/plan/billing/", views.manage_billing, name="manage_billing"),
     path("settings/members/", views.member_add, name="member_add"),
     path("settings/members/<uuid:membership_id>/", views.member_update, name="member_update"),
     path("switch/", views.switch_merchant, name="switch_merchant"),

@@ -13,8 +13,11 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.tenancy import SESSION_KEY
 
 from . import actions
-from .forms import MemberForm, MerchantForm, SignUpForm
-from .models import Membership
+from .billing import BillingUnavailable, get_billing_provider
+from .choices import Plan
+from .forms import MemberForm, MerchantForm, PlanForm, SignUpForm
+from .models import Membership, Merchant
+from .plans import plan_comparison
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -109,3 +112,78 @@ def member_update(request: HttpRequest, membership_id: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("accounts:settings")
+
+
+CHECKOUT_MESSAGES = {
+    "success": "Payment received. Your plan changes as soon as Stripe confirms it, usually within seconds.",
+    "cancelled": "Checkout was cancelled; your plan is unchanged.",
+}
+
+
+@login_required
+def plan_page(request: HttpRequest) -> HttpResponse:
+    """Settings → Plan: the three plans compared, the current one, and how far the catalog is over its limit."""
+    if request.merchant is None:
+        return render(request, "core/no_merchant.html", status=403)
+    if request.GET.get("checkout") in CHECKOUT_MESSAGES:
+        messages.info(request, CHECKOUT_MESSAGES[request.GET["checkout"]])
+    form = PlanForm(request.POST or None, initial={"plan": request.merchant.plan})
+    if request.method == "POST":
+        require_owner(request, "change the plan")
+        if form.is_valid():
+            return _request_plan_change(request, form.cleaned_data["plan"])
+    provider = get_billing_provider()
+    over = actions.products_over_limit(request.merchant)
+    context = {
+        "form": form,
+        "plans": plan_comparison(),
+        "over_limit_message": _over_limit_message(request.merchant, over) if over else "",
+        "billing_provider": provider.name,
+        "can_manage_billing": provider.name != "manual",
+    }
+    return render(request, "accounts/plan.html", context)
+
+
+def _request_plan_change(request: HttpRequest, plan: str) -> HttpResponse:
+    merchant = request.merchant
+    try:
+        result = get_billing_provider().request_plan_change(
+            merchant, plan, by=request.user, request=request, return_url=_plan_url(request)
+        )
+    except (ValidationError, BillingUnavailable) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc.detail)]))
+        return redirect("accounts:plan")
+    if not result.applied:
+        return redirect(result.redirect_url)
+    messages.success(request, f"Your store is now on the {Plan(merchant.plan).label} plan.")
+    return redirect("accounts:plan")  # the page says how far the catalog is over the new limit
+
+
+def _over_limit_message(merchant: Merchant, over: int) -> str:
+    return (
+        f"Your catalog is {over} product{'s' if over != 1 else ''} over the {Plan(merchant.plan).label} limit "
+        f"of {merchant.capabilities.product_limit}. Nothing was deleted or hidden, but imports are paused until "
+        "you remove products or upgrade."
+    )
+
+
+@login_required
+@require_POST
+def manage_billing(request: HttpRequest) -> HttpResponse:
+    """The provider's billing page (Stripe's Customer Portal): card, invoices, cancellation."""
+    require_owner(request, "manage billing")
+    try:
+        url = get_billing_provider().manage_billing_url(request.merchant, return_url=_plan_url(request))
+    except BillingUnavailable as exc:
+        messages.error(request, str(exc.detail))
+        url = None
+    if not url:
+        messages.info(request, "There is no subscription to manage yet.")
+        return redirect("accounts:plan")
+    return redirect(url)
+
+
+def _plan_url(request: HttpRequest) -> str:
+    from django.urls import reverse
+
+    return request.build_absolute_uri(reverse("accounts:plan"))

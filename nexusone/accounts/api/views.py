@@ -1,13 +1,23 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from nexusone.core.api import get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_merchant
+from nexusone.core.permissions import IsOwner
 
+from ..billing import get_billing_provider
+from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
 from ..models import Merchant
-from .serializers import MerchantSerializer
+from .serializers import MerchantSerializer, PlanChangeResultSerializer, PlanChangeSerializer
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
@@ -39,3 +49,55 @@ class MerchantView(RetrieveUpdateAPIView):
         merchant = get_api_merchant(self.request)
         self.check_object_permissions(self.request, merchant)
         return merchant
+
+
+class PlanChangeView(APIView):
+    """Change the plan (owner only). Manual billing: 200 with the store, changed at once. Stripe: 202 with
+    the Checkout or Customer Portal URL to finish at; the plan changes when Stripe confirms."""
+
+    permission_classes = [IsOwner]
+    serializer_class = PlanChangeSerializer
+
+    @extend_schema(
+        request=PlanChangeSerializer,
+        responses={
+            200: MerchantSerializer,
+            202: PlanChangeResultSerializer,
+            503: OpenApiResponse(description="billing_unavailable"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PlanChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        merchant = get_api_merchant(request)
+        plan = serializer.validated_data["plan"]
+        try:
+            result = get_billing_provider().request_plan_change(
+                merchant,
+                plan,
+                by=request.user,
+                request=request._request,
+                return_url=request.build_absolute_uri(reverse("accounts:plan")),
+            )
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from None
+        if result.applied:
+            return Response(MerchantSerializer(merchant).data)
+        body = {"plan": result.plan, "requested_plan": plan, "redirect_url": result.redirect_url}
+        return Response(PlanChangeResultSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+class StripeWebhookView(APIView):
+    """Stripe's subscription events: the Stripe-Signature header is verified; each event applies once."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(request=None, responses={200: None, 400: OpenApiResponse(description="bad signature")})
+    def post(self, request: Request) -> Response:
+        try:
+            applied = apply_stripe_webhook(request.body, request.META.get("HTTP_STRIPE_SIGNATURE", ""))
+        except InvalidStripeSignature as exc:
+            raise api_validation_error(DjangoValidationError({"Stripe-Signature": exc.messages})) from None
+        return Response({"received": True, "applied": applied})
