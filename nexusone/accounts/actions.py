@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from nexusone.core.audit import record_event
 
@@ -43,9 +44,17 @@ def _clean_plan(plan: str) -> str:
 
 @transaction.atomic
 def create_merchant(
-    *, name: str, email: str, password: str, plan: str = Plan.FREE, cj_api_key: str | None = None
+    *,
+    name: str,
+    email: str,
+    password: str,
+    plan: str = Plan.FREE,
+    cj_api_key: str | None = None,
+    email_verified: bool = True,
 ) -> MerchantSetup:
-    """Create a merchant with an owner, or return the one the email already owns (idempotent)."""
+    """Create a merchant with an owner, or return the one the email already owns (idempotent).
+
+    Staff and the demo vouch for the address (`email_verified`); self-service sign-up does not."""
     email, plan = _clean_email(email), _clean_plan(plan)
     if not (name or "").strip():
         raise ValidationError({"name": "A merchant name is required."})
@@ -64,6 +73,9 @@ def create_merchant(
         Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
         record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
+    if email_verified and user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
     if cj_api_key:
         set_supplier_api_key(merchant, cj_api_key)
     return MerchantSetup(merchant, user, created)
@@ -71,12 +83,17 @@ def create_merchant(
 
 @transaction.atomic
 def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
-    """Self-service sign-up: a new user owning a new merchant on the Free plan."""
+    """Self-service sign-up: a new user owning a new merchant on the Free plan; a link to confirm the address
+    is emailed (connecting CJ and importing wait for it)."""
     email = _clean_email(email)
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": "An account with this email already exists; log in instead."})
     validate_password(password, User(email=email))
-    return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
+    setup = create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE, email_verified=False)
+    from .verification import send_verification_email
+
+    transaction.on_commit(lambda: send_verification_email(setup.user))
+    return setup
 
 
 def set_supplier_api_key(merchant: Merchant, api_key: str, supplier: str = "cj") -> None:

@@ -28,3 +28,7 @@ class MemberForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan = forms.ChoiceField(choices=Plan.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8, required=False, label="Choose a password")

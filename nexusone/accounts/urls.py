@@ -46,5 +46,9 @@ urlpatterns = [
     path("settings/plan/billing/", views.manage_billing, name="manage_billing"),
     path("settings/members/", views.member_add, name="member_add"),
     path("settings/members/<uuid:membership_id>/", views.member_update, name="member_update"),
+    path("settings/invitations/<uuid:invitation_id>/", views.invitation_update, name="invitation_update"),
+    path("invitations/<str:token>/", views.accept_invitation, name="invitation"),
+    path("verify-email/resend/", views.resend_verification, name="resend_verification"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
     path("switch/", views.switch_merchant, name="switch_merchant"),
 ]

@@ -3,20 +3,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from nexusone.core.access import require_owner, require_write
 from nexusone.core.forms import apply_validation_error
 from nexusone.core.tenancy import SESSION_KEY
 
-from . import actions
+from . import actions, invitations, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
-from .forms import MemberForm, MerchantForm, PlanForm, SignUpForm
-from .models import Membership, Merchant
+from .forms import AcceptInvitationForm, MemberForm, MerchantForm, PlanForm, SignUpForm
+from .models import Invitation, Membership, Merchant, User
 from .plans import plan_comparison
 
 
@@ -30,7 +32,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, setup.user, backend="nexusone.accounts.backends.EmailBackend")
             request.session[SESSION_KEY] = str(setup.merchant.pk)
-            messages.success(request, f"Welcome to NexusOne, {setup.merchant.name}! Connect CJ in Settings next.")
+            messages.success(
+                request,
+                f"Welcome to NexusOne, {setup.merchant.name}! We emailed a link to {setup.user.email}: "
+                "open it to confirm your address, then connect CJ in Settings.",
+            )
             return redirect("core:dashboard")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -62,6 +68,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "member_form": member_form,
         "members": Membership.objects.filter(merchant=request.merchant).select_related("user").order_by("created_at"),
         "other_memberships": Membership.objects.filter(user=request.user).select_related("merchant"),
+        "invitations": Invitation.objects.for_merchant(request.merchant).filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ),
         "settings_sections": settings_sections(request),
     }
     return render(request, "accounts/settings.html", context)
@@ -84,17 +93,96 @@ def settings_sections(request: HttpRequest) -> list[str]:
 @login_required
 @require_POST
 def member_add(request: HttpRequest) -> HttpResponse:
+    """Invite someone by email to a role; they join through the link in the email."""
     require_owner(request, "manage members")
     form = MemberForm(request.POST)
     if form.is_valid():
         try:
-            actions.add_member(request.merchant, by=request.user, **form.cleaned_data)
-            messages.success(request, f"{form.cleaned_data['email']} added.")
+            invitations.invite_member(request.merchant, by=request.user, request=request, **form.cleaned_data)
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()))
     return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def invitation_update(request: HttpRequest, invitation_id: str) -> HttpResponse:
+    """Resend or withdraw an open invitation (owner)."""
+    require_owner(request, "manage members")
+    invitation = get_object_or_404(Invitation.objects.for_merchant(request.merchant), pk=invitation_id)
+    try:
+        if request.POST.get("revoke"):
+            invitations.revoke_invitation(invitation, by=request.user, request=request)
+            messages.success(request, f"Invitation to {invitation.email} withdrawn; its link no longer works.")
+        else:
+            invitations.resend_invitation(invitation, by=request.user, request=request)
+            messages.success(request, f"Invitation sent again to {invitation.email}; earlier links no longer work.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:settings")
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: join as the signed-in user, or create an account with a password."""
+    try:
+        invitation = invitations.open_invitation(token)
+    except invitations.InvitationInvalid as exc:
+        return render(request, "accounts/invitation.html", {"error": " ".join(exc.messages)}, status=400)
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
+    needs_password = not request.user.is_authenticated
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = invitations.accept_invitation(
+                token,
+                user=request.user if request.user.is_authenticated else None,
+                password=form.cleaned_data["password"] if needs_password else "",
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if needs_password:
+                login(request, membership.user, backend="nexusone.accounts.backends.EmailBackend")
+            request.session[SESSION_KEY] = str(membership.merchant_id)
+            messages.success(request, f"You joined {membership.merchant.name} as {membership.get_role_display()}.")
+            return redirect("core:dashboard")
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "needs_password": needs_password,
+        "account_exists": needs_password and User.objects.filter(email=invitation.email).exists(),
+        "wrong_user": request.user.is_authenticated and request.user.email != invitation.email,
+    }
+    return render(request, "accounts/invitation.html", context)
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email."""
+    try:
+        user = verification.verify_email(token)
+    except verification.VerificationLinkInvalid as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Thank you: {user.email} is confirmed. You can connect CJ and import now.")
+    return redirect("core:dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    if request.user.email_verified_at is not None:
+        messages.info(request, "Your email address is confirmed already.")
+    elif cache.add(f"verify-email-sent:{request.user.pk}", 1, timeout=60):
+        verification.send_verification_email(request.user)
+        messages.success(request, f"We sent a new confirmation link to {request.user.email}.")
+    else:
+        messages.info(request, "We sent a link less than a minute ago; check your inbox and spam folder.")
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else "core:dashboard")
 
 
 @login_required

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from nexusone.accounts.verification import require_verified_owner
 from nexusone.core.audit import record_event
 
 from .base import SupplierAuthError, SupplierError, SupplierRateLimited, SupplierUnavailable
@@ -66,6 +67,7 @@ def connect_account(
     api_key = (api_key or "").strip()
     if not api_key:
         raise ValidationError({"api_key": "Enter your CJ API key (My CJ → Authorization → API)."})
+    require_verified_owner(merchant)
     account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
     previous = {name: getattr(account, name) for name in SECRET_FIELDS}
     account.api_key = api_key
