@@ -29,6 +29,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("imports/", include("imports.urls")),
     path("extension/", include("extension_auth.urls")),
+    path("notifications/", include("nexusone.notifications.urls")),
     path("", include("nexusone.core.urls")),
 ]
 

@@ -14,6 +14,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from nexusone.core.api import api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsOwner
 
+from .. import actions
 from ..billing import get_billing_provider
 from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
 from ..models import Merchant
@@ -49,6 +50,16 @@ class MerchantView(RetrieveUpdateAPIView):
         merchant = get_api_merchant(self.request)
         self.check_object_permissions(self.request, merchant)
         return merchant
+
+    def perform_update(self, serializer: MerchantSerializer) -> None:
+        if "name" not in serializer.validated_data:
+            return
+        try:
+            actions.rename_merchant(
+                serializer.instance, serializer.validated_data["name"], by=self.request.user, request=self.request
+            )
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from exc
 
 
 class PlanChangeView(APIView):
