@@ -9,14 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from rest_framework.request import Request
 
 from nexusone.core.access import require_owner, require_write
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.pagination import CursorPagination
 from nexusone.core.tenancy import SESSION_KEY
 
 from . import actions, invitations, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
+from .filters import AuditEventFilter, audit_events_for
 from .forms import AcceptInvitationForm, MemberForm, MerchantForm, PlanForm, SignUpForm
 from .models import Invitation, Membership, Merchant, User
 from .plans import plan_comparison
@@ -281,3 +284,24 @@ def _plan_url(request: HttpRequest) -> str:
     from django.urls import reverse
 
     return request.build_absolute_uri(reverse("accounts:plan"))
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """Settings → Audit trail (owner): who did what, from which IP; filter by action and person."""
+    require_owner(request, "read the audit trail")
+    events = audit_events_for(request.merchant)
+    filterset = AuditEventFilter(request.GET or None, queryset=events)
+    if filterset.is_bound and filterset.is_valid():
+        events = filterset.qs
+    paginator = CursorPagination()
+    page = paginator.paginate_queryset(events, Request(request))
+    context = {
+        "events": page,
+        "filter": filterset,
+        "actions": sorted(set(audit_events_for(request.merchant).values_list("action", flat=True).distinct())),
+        "people": Membership.objects.filter(merchant=request.merchant).select_related("user").order_by("user__email"),
+        "next_link": paginator.get_next_link(),
+        "previous_link": paginator.get_previous_link(),
+    }
+    return render(request, "accounts/audit.html", context)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from nexusone.core.models import AuditEvent
 from nexusone.core.serializers import StrictFieldsMixin
 
 from ..actions import products_over_limit
@@ -44,3 +45,20 @@ class PlanChangeResultSerializer(serializers.Serializer):
     plan = serializers.CharField(help_text="The current plan (unchanged until payment or cancellation settles).")
     requested_plan = serializers.CharField()
     redirect_url = serializers.URLField()
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text="The person's email; null for the system (tasks, Stripe).")
+    actor_id = serializers.IntegerField(read_only=True, allow_null=True)
+    target = serializers.SerializerMethodField(help_text='`{"type": "accounts.Merchant", "id": "..."}` or null.')
+    ip = serializers.IPAddressField(source="ip_address", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "action", "actor", "actor_id", "target", "ip", "created_at", "data"]
+
+    def get_actor(self, event: AuditEvent) -> str | None:
+        return event.actor.email if event.actor else None
+
+    def get_target(self, event: AuditEvent) -> dict[str, str] | None:
+        return {"type": event.target_type, "id": event.target_id} if event.target_type else None

@@ -1,8 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.generics import RetrieveUpdateAPIView
+from rest_framework.generics import ListAPIView, RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,13 +13,15 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from nexusone.core.api import api_validation_error, get_api_merchant
+from nexusone.core.models import AuditEvent
 from nexusone.core.permissions import IsOwner
 
 from .. import actions
 from ..billing import get_billing_provider
 from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
+from ..filters import AuditEventFilter, audit_events_for
 from ..models import Merchant
-from .serializers import MerchantSerializer, PlanChangeResultSerializer, PlanChangeSerializer
+from .serializers import AuditEventSerializer, MerchantSerializer, PlanChangeResultSerializer, PlanChangeSerializer
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
@@ -112,3 +115,14 @@ class StripeWebhookView(APIView):
         except InvalidStripeSignature as exc:
             raise api_validation_error(DjangoValidationError({"Stripe-Signature": exc.messages})) from None
         return Response({"received": True, "applied": applied})
+
+
+class AuditEventListView(ListAPIView):
+    """The store's audit trail (owner only): who did what, to what, from which IP; newest first."""
+
+    permission_classes = [IsOwner]
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        return audit_events_for(get_api_merchant(self.request))

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def mark_existing_users_verified(apps, schema_editor):  # noqa: ANN001, ANN201
+def mark_existing_users_verified(apps, schema_editor):
     """People who signed up before verification existed keep connecting CJ and importing."""
     from django.utils import timezone
 
