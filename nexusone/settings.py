@@ -207,6 +207,10 @@ STRIPE_PRICES = {
     "premium": env.str("STRIPE_PRICE_PREMIUM", default=""),
 }
 
+# Files only the app serves, after checking who asks (store exports): never under a public URL.
+PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=DATA_DIR / "private")
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -202,3 +202,35 @@ class Invitation(MerchantOwned):
 
 
 auditlog.register(Invitation, exclude_fields=["nonce"])
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class DataExport(MerchantOwned):
+    """A zip of the store's data, built by a task; downloadable by an owner for 24 hours, then deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the resources written.")
+    file_name = models.CharField(max_length=200, blank=True, default="", help_text="Inside the private export storage.")
+    size = models.PositiveBigIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows written per resource.")
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["merchant", "-created_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.status})"

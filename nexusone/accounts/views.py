@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
@@ -16,12 +19,12 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.tenancy import SESSION_KEY
 
-from . import actions, invitations, verification
+from . import actions, exports, invitations, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
 from .filters import AuditEventFilter, audit_events_for
 from .forms import AcceptInvitationForm, MemberForm, MerchantForm, PlanForm, SignUpForm
-from .models import Invitation, Membership, Merchant, User
+from .models import DataExport, Invitation, Membership, Merchant, User
 from .plans import plan_comparison
 
 
@@ -81,6 +84,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             accepted_at__isnull=True, revoked_at__isnull=True
         ),
         "settings_sections": settings_sections(request),
+        **(_exports_context(request) if request.membership and request.membership.is_owner else {}),
     }
     return render(request, "accounts/settings.html", context)
 
@@ -281,8 +285,6 @@ def manage_billing(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_url(request: HttpRequest) -> str:
-    from django.urls import reverse
-
     return request.build_absolute_uri(reverse("accounts:plan"))
 
 
@@ -305,3 +307,24 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         "previous_link": paginator.get_previous_link(),
     }
     return render(request, "accounts/audit.html", context)
+
+
+def _exports_context(request: HttpRequest) -> dict:
+    recent = list(DataExport.objects.for_merchant(request.merchant)[:5])
+    return {
+        "exports": recent,
+        "exports_running": any(e.status in exports.ACTIVE for e in recent),
+        "export_link_hours": django_settings.EXPORT_LINK_HOURS,
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def exports_panel(request: HttpRequest) -> HttpResponse:
+    """Settings → Your data: start an export (POST); the panel refreshes itself while one runs."""
+    require_owner(request, "export the store's data")
+    if request.method == "POST":
+        exports.start_export(request.merchant, by=request.user, request=request)
+        messages.success(request, "Export started; the download link appears here when it is ready.")
+        return redirect(f"{reverse('accounts:settings')}#exports")
+    return render(request, "accounts/_exports.html", _exports_context(request))

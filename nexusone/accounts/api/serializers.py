@@ -5,7 +5,7 @@ from nexusone.core.serializers import StrictFieldsMixin
 
 from ..actions import products_over_limit
 from ..choices import Plan
-from ..models import Merchant
+from ..models import DataExport, Merchant
 
 
 class MerchantSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -62,3 +62,38 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_target(self, event: AuditEvent) -> dict[str, str] | None:
         return {"type": event.target_type, "id": event.target_id} if event.target_type else None
+
+
+class DataExportSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="While the export is ready and not expired (24 hours): where the owner downloads the zip."
+    )
+
+    class Meta:
+        model = DataExport
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "counts",
+            "size",
+            "error",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, export: DataExport) -> str | None:
+        from django.urls import reverse
+        from django.utils import timezone
+
+        if export.status != "succeeded" or not export.expires_at or export.expires_at <= timezone.now():
+            return None
+        path = reverse("merchant_export_download", args=[export.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class EmptyBodySerializer(StrictFieldsMixin, serializers.Serializer):
+    """No fields: anything sent is a 400 naming it."""

@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.generics import ListAPIView, RetrieveUpdateAPIView
+from rest_framework.exceptions import APIException
+from rest_framework.generics import ListAPIView, RetrieveAPIView, RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,12 +18,19 @@ from nexusone.core.api import api_validation_error, get_api_merchant
 from nexusone.core.models import AuditEvent
 from nexusone.core.permissions import IsOwner
 
-from .. import actions
+from .. import actions, exports
 from ..billing import get_billing_provider
 from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
 from ..filters import AuditEventFilter, audit_events_for
-from ..models import Merchant
-from .serializers import AuditEventSerializer, MerchantSerializer, PlanChangeResultSerializer, PlanChangeSerializer
+from ..models import DataExport, Merchant
+from .serializers import (
+    AuditEventSerializer,
+    DataExportSerializer,
+    EmptyBodySerializer,
+    MerchantSerializer,
+    PlanChangeResultSerializer,
+    PlanChangeSerializer,
+)
 
 
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
@@ -126,3 +135,48 @@ class AuditEventListView(ListAPIView):
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
         return audit_events_for(get_api_merchant(self.request))
+
+
+class ExportGone(APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "export_expired"
+    default_detail = "This export expired; start a new one."
+
+
+class DataExportCreateView(APIView):
+    """Export all of the store's data (owner only): 202 with the job; poll it for the download URL."""
+
+    permission_classes = [IsOwner]
+
+    @extend_schema(request=EmptyBodySerializer, responses={202: DataExportSerializer})
+    def post(self, request: Request) -> Response:
+        EmptyBodySerializer(data=request.data).is_valid(raise_exception=True)
+        export = exports.start_export(get_api_merchant(request), by=request.user, request=request._request)
+        return Response(DataExportSerializer(export, context={"request": request}).data, status=202)
+
+
+class DataExportView(RetrieveAPIView):
+    """An export's status, progress and (once ready, for 24 hours) its download URL. Owner only."""
+
+    permission_classes = [IsOwner]
+    serializer_class = DataExportSerializer
+
+    def get_queryset(self) -> QuerySet[DataExport]:
+        return DataExport.objects.for_merchant(get_api_merchant(self.request))
+
+
+class DataExportDownloadView(DataExportView):
+    """The zip itself, to the store's owner only, while the link is valid."""
+
+    @extend_schema(responses={(200, "application/zip"): bytes, 410: OpenApiResponse(description="export_expired")})
+    def get(self, request: Request, pk: str) -> FileResponse:
+        export = self.get_object()
+        try:
+            path = exports.export_file(export)
+        except exports.ExportExpired as exc:
+            raise ExportGone(" ".join(exc.messages)) from None
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from None
+        return FileResponse(
+            open(path, "rb"), as_attachment=True, filename=f"nexusone-export-{export.created_at:%Y%m%d}.zip"
+        )
