@@ -208,7 +208,7 @@ STRIPE_PRICES = {
 }
 
 # Files only the app serves, after checking who asks (store exports): never under a public URL.
-PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=DATA_DIR / "private")
+PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(DATA_DIR / "private")))
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 
 # --- API ------------------------------------------------------------------------

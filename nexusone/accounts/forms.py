@@ -32,3 +32,7 @@ class PlanForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=8, required=False, label="Choose a password")
+
+
+class EraseCustomerForm(forms.Form):
+    email = forms.EmailField(label="Customer email")

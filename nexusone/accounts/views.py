@@ -19,11 +19,11 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.tenancy import SESSION_KEY
 
-from . import actions, exports, invitations, verification
+from . import actions, erasure, exports, invitations, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
 from .filters import AuditEventFilter, audit_events_for
-from .forms import AcceptInvitationForm, MemberForm, MerchantForm, PlanForm, SignUpForm
+from .forms import AcceptInvitationForm, EraseCustomerForm, MemberForm, MerchantForm, PlanForm, SignUpForm
 from .models import DataExport, Invitation, Membership, Merchant, User
 from .plans import plan_comparison
 
@@ -328,3 +328,24 @@ def exports_panel(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Export started; the download link appears here when it is ready.")
         return redirect(f"{reverse('accounts:settings')}#exports")
     return render(request, "accounts/_exports.html", _exports_context(request))
+
+
+@login_required
+@require_POST
+def erase_customer(request: HttpRequest) -> HttpResponse:
+    """Settings → Customer privacy: erase one customer's personal data (owner or manager)."""
+    require_write(request, "erase customer data")
+    form = EraseCustomerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("email", [])) or "Enter the customer's email address.")
+        return redirect("accounts:settings")
+    result = erasure.erase_customer(request.merchant, form.cleaned_data["email"], by=request.user, request=request)
+    if result.orders:
+        messages.success(
+            request,
+            f"Erased the customer's personal data from {result.orders} order(s) and {result.rows_scrubbed} "
+            f"record(s); amounts and the ledger are unchanged. {result.note}",
+        )
+    else:
+        messages.info(request, "No order of this store has that email address; nothing was erased.")
+    return redirect("accounts:settings")

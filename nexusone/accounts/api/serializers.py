@@ -97,3 +97,13 @@ class DataExportSerializer(serializers.ModelSerializer):
 
 class EmptyBodySerializer(StrictFieldsMixin, serializers.Serializer):
     """No fields: anything sent is a 400 naming it."""
+
+
+class EraseCustomerSerializer(StrictFieldsMixin, serializers.Serializer):
+    email = serializers.EmailField(help_text="The customer's email address as on their orders.")
+
+
+class ErasureResultSerializer(serializers.Serializer):
+    orders = serializers.IntegerField(help_text="Orders whose customer data was replaced with a marker.")
+    rows_scrubbed = serializers.IntegerField(help_text="Rows (orders, logs, payloads, notices) that held a copy.")
+    note = serializers.CharField()

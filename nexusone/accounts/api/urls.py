@@ -16,6 +16,7 @@ urlpatterns = [
         views.DataExportDownloadView.as_view(),
         name="merchant_export_download",
     ),
+    re_path(r"^customers/erase/?$", views.EraseCustomerView.as_view(), name="customer_erase"),
     re_path(r"^audit-events/?$", views.AuditEventListView.as_view(), name="audit_events"),
     re_path(r"^billing/stripe/webhook/?$", views.StripeWebhookView.as_view(), name="stripe_webhook"),
 ]

@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from nexusone.core.api import api_validation_error, get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_membership, get_api_merchant
 from nexusone.core.models import AuditEvent
 from nexusone.core.permissions import IsOwner
 
-from .. import actions, exports
+from .. import actions, erasure, exports
 from ..billing import get_billing_provider
 from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
 from ..filters import AuditEventFilter, audit_events_for
@@ -27,6 +27,8 @@ from .serializers import (
     AuditEventSerializer,
     DataExportSerializer,
     EmptyBodySerializer,
+    EraseCustomerSerializer,
+    ErasureResultSerializer,
     MerchantSerializer,
     PlanChangeResultSerializer,
     PlanChangeSerializer,
@@ -180,3 +182,27 @@ class DataExportDownloadView(DataExportView):
         return FileResponse(
             open(path, "rb"), as_attachment=True, filename=f"nexusone-export-{export.created_at:%Y%m%d}.zip"
         )
+
+
+class IsOwnerOrManager(IsOwner):
+    message = "Only the store's owners and managers can do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        membership = get_api_membership(request)
+        return membership is not None and membership.can_write
+
+
+class EraseCustomerView(APIView):
+    """Erase one customer's personal data from the store's orders and their copies (owner or manager).
+    Amounts, dates and the commission ledger stay; CJ is not told (see `note`)."""
+
+    permission_classes = [IsOwnerOrManager]
+
+    @extend_schema(request=EraseCustomerSerializer, responses={200: ErasureResultSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = EraseCustomerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = erasure.erase_customer(
+            get_api_merchant(request), serializer.validated_data["email"], by=request.user, request=request._request
+        )
+        return Response(ErasureResultSerializer(result).data)

@@ -20,19 +20,25 @@ CUSTOMER = {
 
 
 def make_order(
-    merchant, reference: str = "#1001", *, email: str = CUSTOMER["email"], name: str = CUSTOMER["name"]
+    merchant,
+    reference: str = "#1001",
+    *,
+    email: str = CUSTOMER["email"],
+    name: str = CUSTOMER["name"],
+    phone: str = CUSTOMER["phone"],
+    line1: str = CUSTOMER["line1"],
 ) -> Order:
     product = ProductFactory(merchant=merchant, name="Desk Lamp")
     variant = VariantFactory(product=product, merchant=merchant)
     address = {
         "name": name,
-        "line1": CUSTOMER["line1"],
+        "line1": line1,
         "line2": "",
         "city": CUSTOMER["city"],
         "province": "",
         "postal_code": CUSTOMER["postal_code"],
         "country_code": "GB",
-        "phone": CUSTOMER["phone"],
+        "phone": phone,
     }
     order = Order.objects.create(
         merchant=merchant,
@@ -40,7 +46,7 @@ def make_order(
         status="confirmed",
         customer_name=name,
         customer_email=email,
-        customer_phone=CUSTOMER["phone"],
+        customer_phone=phone,
         shipping_address=address,
         subtotal=Decimal("40.00"),
         shipping_cost=Decimal("5.00"),
@@ -71,8 +77,8 @@ def make_order(
             "request": {
                 "shippingCustomerName": name,
                 "email": email,
-                "shippingPhone": CUSTOMER["phone"],
-                "shippingAddress": CUSTOMER["line1"],
+                "shippingPhone": phone,
+                "shippingAddress": line1,
                 "shippingZip": CUSTOMER["postal_code"],
             }
         },
