@@ -77,6 +77,9 @@ class Merchant(models.Model):
     platform_commission_rate = models.DecimalField(
         max_digits=5, decimal_places=4, default=Decimal("0.70"), validators=_RATE
     )
+    deletion_scheduled_for = models.DateTimeField(
+        null=True, blank=True, help_text="The owner asked to delete the store: its data is erased at this time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

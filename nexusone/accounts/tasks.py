@@ -17,3 +17,10 @@ def delete_old_exports_task() -> int:
     from .exports import delete_old_exports
 
     return delete_old_exports()
+
+
+@shared_task(name="nexusone.accounts.tasks.erase_deleted_stores_task", ignore_result=True)
+def erase_deleted_stores_task() -> int:
+    from .deletion import erase_due_stores
+
+    return erase_due_stores()

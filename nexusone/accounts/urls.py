@@ -47,6 +47,7 @@ urlpatterns = [
     path("settings/audit/", views.audit_trail, name="audit"),
     path("settings/export/", views.exports_panel, name="exports"),
     path("settings/erase-customer/", views.erase_customer, name="erase_customer"),
+    path("settings/delete-store/", views.delete_store, name="delete_store"),
     path("settings/members/", views.member_add, name="member_add"),
     path("settings/members/<uuid:membership_id>/", views.member_update, name="member_update"),
     path("settings/invitations/<uuid:invitation_id>/", views.invitation_update, name="invitation_update"),

@@ -19,7 +19,7 @@ from nexusone.core.forms import apply_validation_error
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.tenancy import SESSION_KEY
 
-from . import actions, erasure, exports, invitations, verification
+from . import actions, deletion, erasure, exports, invitations, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
 from .filters import AuditEventFilter, audit_events_for
@@ -348,4 +348,28 @@ def erase_customer(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, "No order of this store has that email address; nothing was erased.")
+    return redirect("accounts:settings")
+
+
+@login_required
+@require_POST
+def delete_store(request: HttpRequest) -> HttpResponse:
+    """Settings → Delete this store (owner, typing the name); or cancel during the grace period."""
+    require_owner(request, "delete the store")
+    if request.POST.get("cancel"):
+        deletion.cancel_store_deletion(request.merchant, by=request.user, request=request)
+        messages.success(request, "The store will not be deleted. Reconnect CJ in Settings to resume syncing.")
+        return redirect("accounts:settings")
+    try:
+        merchant = deletion.request_store_deletion(
+            request.merchant, confirmation=request.POST.get("confirmation", ""), by=request.user, request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:settings")
+    messages.warning(
+        request,
+        f"{merchant.name} will be erased on {merchant.deletion_scheduled_for:%d %b %Y}. Everyone else was signed out "
+        "and CJ was disconnected. Changed your mind? Cancel the deletion below before then.",
+    )
     return redirect("accounts:settings")
