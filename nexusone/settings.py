@@ -313,6 +313,8 @@ HOUSEKEEPING_TASKS = [
     "orders.tasks.sweep_webhooks_task",
     "orders.tasks.poll_tracking_task",
     "nexusone.suppliers.tasks.prune_call_logs",
+    "nexusone.accounts.tasks.delete_old_exports_task",
+    "nexusone.accounts.tasks.erase_deleted_stores_task",
 ]
 CELERY_ROUTINE_LOGGERS = ["celery.app.trace", "celery.worker.strategy", "celery.beat"]
 LOGGING = {

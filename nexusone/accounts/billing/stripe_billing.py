@@ -58,6 +58,8 @@ class StripeBilling:
     ) -> PlanChangeResult:
         from ..actions import change_plan
 
+        if plan == merchant.plan:
+            return PlanChangeResult(applied=True, plan=plan)
         billing = live_subscription(merchant)
         if billing is not None:
             flow = "subscription_cancel" if plan == Plan.FREE else "subscription_update"

@@ -246,3 +246,13 @@ def test_the_end_of_an_earlier_subscription_leaves_the_current_one(client, merch
     post_event(client, body)
     merchant.refresh_from_db()
     assert merchant.plan == Plan.PRO
+
+
+@responses.activate
+def test_asking_for_the_current_plan_calls_stripe_for_nothing(api, merchant):
+    BillingAccount.objects.create(
+        merchant=merchant, customer_id="cus_1", subscription_id="sub_1", subscription_status="active"
+    )
+    response = api.post("/api/merchant/plan", {"plan": "pro"}, format="json")
+    assert (response.status_code, response.json()["plan"]) == (200, "pro")
+    assert len(responses.calls) == 0
