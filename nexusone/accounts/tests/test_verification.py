@@ -103,3 +103,16 @@ def test_merchants_created_by_command_or_demo_are_verified(db):
     setup = create_merchant(name="Demo", email="demo@example.com", password="pass-12345")
     assert setup.user.email_verified_at is not None
     verification.require_verified_owner(setup.merchant)
+
+
+def test_an_unverified_owner_cannot_import_and_is_told_what_to_do(signed_up):
+    from conftest import jwt_client
+    from imports.models import ImportJob
+
+    merchant = signed_up.memberships.get().merchant
+    SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="CJ1234567@api@" + "a" * 32)
+    body = {"source": "ids", "product_ids": ["7874B45D-E971-4DC8-8F59-40530B0F6B77"]}
+    response = jwt_client(signed_up).post("/api/products/import", body, format="json")
+    assert response.status_code == 400
+    assert "Confirm your email address first" in response.json()["errors"][0]["detail"]
+    assert not ImportJob.objects.exists()
