@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from rest_framework.request import Request
 
 from nexusone.core.access import require_owner, require_write
 from nexusone.core.forms import apply_validation_error
-from nexusone.core.pagination import CursorPagination
+from nexusone.core.pagination import paginate
 from nexusone.core.tenancy import SESSION_KEY
 
 from . import actions, deletion, erasure, exports, invitations, verification
@@ -296,15 +295,11 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilter(request.GET or None, queryset=events)
     if filterset.is_bound and filterset.is_valid():
         events = filterset.qs
-    paginator = CursorPagination()
-    page = paginator.paginate_queryset(events, Request(request))
     context = {
-        "events": page,
+        "page": paginate(request, events),
         "filter": filterset,
         "actions": sorted(set(audit_events_for(request.merchant).values_list("action", flat=True).distinct())),
         "people": Membership.objects.filter(merchant=request.merchant).select_related("user").order_by("user__email"),
-        "next_link": paginator.get_next_link(),
-        "previous_link": paginator.get_previous_link(),
     }
     return render(request, "accounts/audit.html", context)
 

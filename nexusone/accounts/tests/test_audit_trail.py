@@ -65,3 +65,13 @@ def test_the_audit_page_lists_and_filters_the_stores_events(owner_client, trail,
 
 def test_a_viewer_cannot_open_the_audit_page(viewer_client, trail):
     assert viewer_client.get(reverse("accounts:audit")).status_code == 403
+
+
+def test_the_audit_page_pages_with_a_cursor_keeping_the_filter(owner_client, merchant, owner):
+    for n in range(30):
+        record_event("test.step", merchant=merchant, actor=owner, data={"n": n})
+    first = owner_client.get(reverse("accounts:audit"), {"action": "test.step"})
+    next_link = first.context["page"].next_link
+    assert "action=test.step" in next_link
+    second = owner_client.get(next_link)
+    assert len(first.context["page"]) + len(second.context["page"]) == 30
