@@ -198,6 +198,19 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NexusOne <no-reply@nexusone.local>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 
+# --- billing ------------------------------------------------------------------------
+BILLING_PROVIDER = env.str("BILLING_PROVIDER", default="manual")  # manual | stripe
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_PRICES = {
+    "pro": env.str("STRIPE_PRICE_PRO", default=""),
+    "premium": env.str("STRIPE_PRICE_PREMIUM", default=""),
+}
+
+# Files only the app serves, after checking who asks (store exports): never under a public URL.
+PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(DATA_DIR / "private")))
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -300,6 +313,8 @@ HOUSEKEEPING_TASKS = [
     "nexusone.suppliers.tasks.sweep_webhooks",
     "orders.tasks.poll_tracking_task",
     "nexusone.suppliers.tasks.prune_call_logs",
+    "nexusone.accounts.tasks.delete_old_exports_task",
+    "nexusone.accounts.tasks.erase_deleted_stores_task",
 ]
 CELERY_ROUTINE_LOGGERS = ["celery.app.trace", "celery.worker.strategy", "celery.beat"]
 LOGGING = {

@@ -47,6 +47,13 @@ NOT_PAGES: dict[str, str] = {
     "extension_auth:download": "the extension's zip file, not a page",
     "notifications:read": "POST only",
     "notifications:read_all": "POST only",
+    "accounts:manage_billing": "POST only",
+    "accounts:invitation_update": "POST only",
+    "accounts:resend_verification": "POST only",
+    "accounts:erase_customer": "POST only",
+    "accounts:delete_store": "POST only",
+    "accounts:exports": "an htmx fragment (the export panel) of the settings page",
+    "accounts:verify_email": "a link from an email: it confirms and redirects",
 }
 
 
@@ -76,6 +83,9 @@ PAGES: dict[str, Callable[[PageWorld], str]] = {
     ),
     "accounts:password_reset_complete": lambda w: reverse("accounts:password_reset_complete"),
     "accounts:settings": lambda w: reverse("accounts:settings"),
+    "accounts:plan": lambda w: reverse("accounts:plan"),
+    "accounts:audit": lambda w: reverse("accounts:audit"),
+    "accounts:invitation": lambda w: _invitation_path(w),
     "inventory:index": lambda w: reverse("inventory:index"),
     "inventory:syncs": lambda w: reverse("inventory:syncs"),
     "inventory:sync_detail": lambda w: reverse("inventory:sync_detail", args=[w.sync_run.pk]),
@@ -91,6 +101,24 @@ PAGES: dict[str, Callable[[PageWorld], str]] = {
     "imports:catalog": lambda w: reverse("imports:catalog"),
     "extension_auth:index": lambda w: reverse("extension_auth:index"),
 }
+
+
+def _invitation_path(world: PageWorld) -> str:
+    """The page an invitation link opens (here for the owner, who is signed in with another address)."""
+    import secrets
+    from urllib.parse import urlsplit
+
+    from nexusone.accounts.invitations import invitation_link
+    from nexusone.accounts.models import Invitation
+
+    invitation, _ = Invitation.objects.get_or_create(
+        merchant=world.merchant,
+        email="invited@example.com",
+        accepted_at=None,
+        revoked_at=None,
+        defaults={"role": "viewer", "nonce": secrets.token_hex(16)},
+    )
+    return urlsplit(invitation_link(invitation)).path
 
 
 def _walk_resolver(patterns, prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str, str]]:

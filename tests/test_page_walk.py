@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -51,6 +53,7 @@ def test_routes_named_post_only_refuse_a_get(owner_client, merchant, owner, fake
         "orders:action": [world.order.pk, "cancel"],
         "extension_auth:revoke": [world.extras["session"].pk],
         "notifications:read": [world.extras["notification"].pk],
+        "accounts:invitation_update": [uuid.uuid4()],
     }
 
     for name, reason in NOT_PAGES.items():

@@ -15,6 +15,7 @@ from inventory.models import Product
 from inventory.pricing import clean_markup
 from nexusone.accounts.models import Merchant
 from nexusone.accounts.plans import capabilities
+from nexusone.accounts.verification import require_verified_owner
 from nexusone.core.audit import record_event
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.errors import NOT_CONNECTED_MESSAGE, SupplierNotConnected
@@ -140,6 +141,7 @@ def start_import(
     category = clean_category_name(category)
     tag_names = clean_tags(tags)
     parsed = _parse_request(source, inputs)
+    require_verified_owner(merchant)
     if get_supplier_account(merchant) is None:
         raise SupplierNotConnected(NOT_CONNECTED_MESSAGE)
 

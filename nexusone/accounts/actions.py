@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
 from nexusone.core.audit import record_event
 
 from .choices import Plan, Role
 from .models import Membership, Merchant, User
+from .plans import capabilities
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,17 @@ def _clean_plan(plan: str) -> str:
 
 @transaction.atomic
 def create_merchant(
-    *, name: str, email: str, password: str, plan: str = Plan.FREE, cj_api_key: str | None = None
+    *,
+    name: str,
+    email: str,
+    password: str,
+    plan: str = Plan.FREE,
+    cj_api_key: str | None = None,
+    email_verified: bool = True,
 ) -> MerchantSetup:
-    """Create a merchant with an owner, or return the one the email already owns (idempotent)."""
+    """Create a merchant with an owner, or return the one the email already owns (idempotent).
+
+    Staff and the demo vouch for the address (`email_verified`); self-service sign-up does not."""
     email, plan, name = _clean_email(email), _clean_plan(plan), _clean_name(name)
     existing = Membership.objects.filter(user__email=email, role=Role.OWNER).select_related("merchant", "user")
     membership = existing.order_by("created_at").first()
@@ -69,6 +82,9 @@ def create_merchant(
         Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
         record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
+    if email_verified and user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
     if cj_api_key:
         from nexusone.suppliers.actions import set_api_key
 
@@ -78,12 +94,17 @@ def create_merchant(
 
 @transaction.atomic
 def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
-    """Self-service sign-up: a new user owning a new merchant on the Free plan."""
+    """Self-service sign-up: a new user owning a new merchant on the Free plan; a link to confirm the address
+    is emailed (connecting CJ and importing wait for it)."""
     email = _clean_email(email)
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": "An account with this email already exists; log in instead."})
     validate_password(password, User(email=email))
-    return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
+    setup = create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE, email_verified=False)
+    from .verification import send_verification_email
+
+    transaction.on_commit(lambda: send_verification_email(setup.user))
+    return setup
 
 
 @transaction.atomic
@@ -147,16 +168,42 @@ def remove_member(membership: Membership, *, by: User) -> None:
 
 
 @transaction.atomic
-def change_plan(merchant: Merchant, plan: str, *, by: User | None = None) -> Merchant:
-    """Change the plan; apps react through `on_plan_changed` hooks (e.g. extension sessions)."""
+def change_plan(
+    merchant: Merchant, plan: str, *, by: User | None = None, request: HttpRequest | None = None, source: str = "manual"
+) -> Merchant:
+    """Change the plan now; apps react through PLAN_CHANGE_HOOKS (extension sessions, sync schedules).
+
+    A downgrade deletes and hides nothing: imports stay refused (`plan_limit`) while the catalog is over
+    the new limit. Billing providers call this once payment (or cancellation) is settled."""
     plan = _clean_plan(plan)
-    old = _change_and_audit(merchant, "plan", plan, "merchant.plan_changed", by=by)
-    if old is None:
+    old = Merchant.objects.select_for_update().values_list("plan", flat=True).get(pk=merchant.pk)
+    if old == plan:
+        merchant.plan = plan
         return merchant
+    merchant.plan = plan
+    merchant.save(update_fields=["plan", "updated_at"])
+    over = products_over_limit(merchant)
+    record_event(
+        "merchant.plan_changed",
+        merchant=merchant,
+        actor=by,
+        target=merchant,
+        data={"from": old, "to": plan, "source": source, "products_over_limit": over},
+        request=request,
+    )
     for hook in PLAN_CHANGE_HOOKS:
         hook(merchant, old, plan)
     return merchant
 
 
-PLAN_CHANGE_HOOKS: list = []
+def products_over_limit(merchant: Merchant) -> int:
+    """How many products the catalog holds beyond the plan's limit (0 when within it or unlimited)."""
+    limit = capabilities(merchant.plan).product_limit
+    if limit is None:
+        return 0
+    products = apps.get_model("inventory", "Product").objects.filter(merchant=merchant)
+    return max(0, products.count() - limit)
+
+
+PLAN_CHANGE_HOOKS: list[Callable[[Merchant, str, str], None]] = []
 """Callables (merchant, old_plan, new_plan) registered by apps in AppConfig.ready()."""

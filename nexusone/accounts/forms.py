@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .choices import Role
+from .choices import Plan, Role
 from .models import Merchant
 
 
@@ -24,3 +24,15 @@ class MerchantForm(forms.Form):
 class MemberForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class PlanForm(forms.Form):
+    plan = forms.ChoiceField(choices=Plan.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8, required=False, label="Choose a password")
+
+
+class EraseCustomerForm(forms.Form):
+    email = forms.EmailField(label="Customer email")

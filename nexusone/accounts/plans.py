@@ -64,3 +64,38 @@ def require_feature(plan: str, feature: str) -> None:
         needed = Plan(cheapest_plan_with(feature)).label
         label = feature.replace("_", " ")
         raise PlanRequired(f"The {label} needs the {needed} plan; upgrade in Settings → Plan.")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan as the comparison on Settings → Plan shows it."""
+
+    plan: str
+    label: str
+    products: str
+    sync: str
+    automatic_fulfillment: bool
+    chrome_extension: bool
+
+
+_SYNC_ORDER = (SyncFrequency.HOURLY, SyncFrequency.DAILY, SyncFrequency.WEEKLY)
+
+
+def plan_comparison() -> list[PlanRow]:
+    """The three plans side by side, read from PLAN_CAPABILITIES (the one table)."""
+    rows = []
+    for plan in (Plan.FREE, Plan.PRO, Plan.PREMIUM):
+        caps = PLAN_CAPABILITIES[plan]
+        limit = caps.product_limit
+        sync = ", ".join(str(f.label).lower() for f in _SYNC_ORDER if f in caps.sync_frequencies)
+        rows.append(
+            PlanRow(
+                plan=plan,
+                label=Plan(plan).label,
+                products=f"up to {limit}" if limit is not None else "unlimited",
+                sync=sync,
+                automatic_fulfillment=caps.automatic_fulfillment,
+                chrome_extension=caps.chrome_extension,
+            )
+        )
+    return rows

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from nexusone.accounts.verification import require_verified_owner
 from nexusone.core.audit import record_event
 
 from .base import SupplierAuthError, SupplierError, SupplierRateLimited, SupplierUnavailable
@@ -83,6 +84,7 @@ def connect_account(
     api_key = (api_key or "").strip()
     if not api_key:
         raise ValidationError({"api_key": "Enter your CJ API key (My CJ → Authorization → API)."})
+    require_verified_owner(merchant)
     before = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first() or SupplierAccount()
     previous = {name: getattr(before, name) for name in SECRET_FIELDS}
     account = set_api_key(merchant, api_key, sandbox_orders=sandbox_orders)

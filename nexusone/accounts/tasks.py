@@ -1,0 +1,26 @@
+"""Thin tasks: load by id and call the action."""
+
+from celery import shared_task
+
+DELETE_OLD_EXPORTS_TASK = "nexusone.accounts.tasks.delete_old_exports_task"
+
+
+@shared_task(name="nexusone.accounts.tasks.build_export_task", ignore_result=True)
+def build_export_task(export_id: str) -> None:
+    from .exports import build_export
+
+    build_export(export_id)
+
+
+@shared_task(name=DELETE_OLD_EXPORTS_TASK, ignore_result=True)
+def delete_old_exports_task() -> int:
+    from .exports import delete_old_exports
+
+    return delete_old_exports()
+
+
+@shared_task(name="nexusone.accounts.tasks.erase_deleted_stores_task", ignore_result=True)
+def erase_deleted_stores_task() -> int:
+    from .deletion import erase_due_stores
+
+    return erase_due_stores()
