@@ -66,7 +66,9 @@ def _revoke_access(merchant: Merchant, *, keep_session: str | None) -> dict[str,
     from extension_auth.actions import revoke_sessions
     from extension_auth.models import ExtensionSession
 
-    extension = revoke_sessions(ExtensionSession.objects.for_merchant(merchant), by=None, reason="store_deleted")
+    extension = revoke_sessions(
+        merchant, ExtensionSession.objects.for_merchant(merchant), by=None, reason="store_deleted"
+    )
     user_ids = set(Membership.objects.filter(merchant=merchant).values_list("user_id", flat=True))
     outstanding = OutstandingToken.objects.filter(user_id__in=user_ids, expires_at__gt=timezone.now())
     tokens = [BlacklistedToken(token=token) for token in outstanding.exclude(blacklistedtoken__isnull=False)]

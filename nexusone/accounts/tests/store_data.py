@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from nexusone.core.audit import record_event
 from nexusone.notifications.actions import notify
-from orders.models import CommissionEntry, FulfillmentLog, Order, OrderLine, OrderStatusEvent, Shipment, WebhookMessage
+from nexusone.suppliers.models import WebhookMessage
+from orders.models import CommissionEntry, FulfillmentLog, Order, OrderLine, OrderStatusEvent, Shipment
 from tests.factories import ProductFactory, VariantFactory
 
 CUSTOMER = {
