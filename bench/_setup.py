@@ -7,6 +7,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+
+
+def _import_standard_http() -> None:
+    """bench/http.py shares its name with the standard library's `http`, and a script's folder comes first on
+    sys.path: import the real package once with this folder out of the way, so every later import finds it."""
+    hidden = [p for p in sys.path if Path(p or ".").resolve() == BENCH]
+    sys.path[:] = [p for p in sys.path if p not in hidden]
+    import http.client
+    import http.cookies  # noqa: F401
+
+    sys.path[:0] = hidden
+
+
+_import_standard_http()
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexusone.settings")
 os.environ.setdefault("NEXUSONE_TESTING", "true")  # fixed keys, plain HTTP
@@ -123,3 +138,18 @@ def database_sessions() -> int:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
         return cursor.fetchone()[0]
+
+
+def stock_fields(units: int) -> dict:
+    """Field values for a variant or product with `units` sellable, whichever stock columns the model has."""
+    from inventory.models import Variant
+
+    fields = {"stock_quantity": units}
+    if any(field.name == "supplier_stock" for field in Variant._meta.get_fields()):
+        fields["supplier_stock"] = units
+    return fields
+
+
+def result(figure: str, value: str, goal: str, ok: bool) -> None:
+    """One line of `make bench`'s closing summary (bench/_run_all.py collects them)."""
+    print(f"RESULT\t{figure}\t{value}\t{goal}\t{'pass' if ok else 'FAIL'}")
