@@ -86,13 +86,17 @@ PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 1)))
 def forked_pool():
     """Worker processes forked from this one (after its set-up), as an app server runs one per core.
 
-    Close the parent's database connections first: each process opens its own."""
+    Close the parent's database connections and pools first: each process opens its own (a pool's worker
+    threads do not survive a fork)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from django.db import connections
 
     connections.close_all()
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
     pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork"))
     list(pool.map(_started, range(PROCESSES)))
     return pool
