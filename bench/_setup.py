@@ -50,6 +50,15 @@ def finish(old_name: str) -> None:
     from django.db import connection, connections
 
     connections.close_all()
+    if connection.pool is not None:
+        connection.close_pool()
+    # A connection the pool was still taking back (it resets them in a worker thread) may linger a moment:
+    # it would keep the throwaway database from being dropped.
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
     connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
