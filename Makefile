@@ -62,5 +62,5 @@ fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install services ## run the benchmark scripts (they print figures)
-	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
+bench: install services ## run every benchmark script, then one summary table (figure, goal, pass/fail)
+	$(TEST_ENV) $(PY) bench/_run_all.py
