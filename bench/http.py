@@ -76,6 +76,9 @@ class Request:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a log line per request would load the client
     old_name = start()
     server = None
     try:
@@ -244,11 +247,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 async def drive(server, makers: dict[str, Callable[[int], Request]]) -> tuple[list[Phase], Phase]:
-    import logging
-
     import httpx
-
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # a log line per request would load the client
 
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     counter = itertools.count()
