@@ -1,7 +1,10 @@
 """The product list at scale: p95 at BENCH_BIG products (100,000) against p95 at BENCH_SMALL (1,000).
 
 Two stores share a table of BENCH_TOTAL products (1,000,000; the rest belong to filler stores): the
-small one has 1,000, the big one 100,000, each with one variant per product. For each case below the
+small one has 1,000, the big one 100,000, each with one variant per product. Every filter fills a
+page in both stores, so only the catalog's size differs: the category, stock and is_active filters
+match a tenth of a catalog or more; the search term ("needle") is in exactly 100 names of each store
+(a tenth of the small one, a thousandth of the big one). For each case below the
 API (100 per page) and the HTML catalog (its own page size) are asked BENCH_REPEATS times per store,
 in-process and one at a time; the figure is p95(big) / p95(small), goal <= 1.5x.
 Uses a throwaway database; seeding 1,000,000 rows takes a few minutes on a 2-core machine.
@@ -23,13 +26,14 @@ BIG = int(os.environ.get("BENCH_BIG", "100000"))
 TOTAL = int(os.environ.get("BENCH_TOTAL", "1000000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "40"))
 FILLER_STORES = 8
-CATEGORIES = 20
-WORDS = 997  # every name carries one of these words: a search for one matches 0.1% of a catalog
+CATEGORIES = 10
+WORDS = 10  # other names carry one of these words (wq0 ... wq9)
+SEARCHED = 100  # products per store whose name holds the searched word
 GOAL = 1.5
 CASES = {
     "default": {},
     "next page": "next",
-    "search": {"search": "w517"},
+    "search": {"search": "needle"},
     "stock=low": {"stock": "low"},
     "ordering=-price": {"ordering": "-price"},
     "category": {"category": "Category 3"},
@@ -97,12 +101,14 @@ def seed(merchant, count: int) -> None:
             "id": "gen_random_uuid()",
             "merchant_id": "%(merchant)s",
             "external_id": "'P' || g",
-            "name": f"'Bench product ' || g || ' w' || (g %% {WORDS})",
+            "name": (
+                f"'Bench product ' || g || CASE WHEN g %% %(every)s = 0 THEN ' needle' ELSE ' wq' || (g %% {WORDS}) END"
+            ),
             "sku": "'SKU-' || g",
             "price": "(g %% 500) + 0.99",
             "cost_price": "(g %% 500) / 2.0",
-            "stock_quantity": "(g * 7919) %% 200",
-            "supplier_stock": "(g * 7919) %% 200",
+            "stock_quantity": "(g * 7919) %% 50",  # 10% low (1-5), 2% out
+            "supplier_stock": "(g * 7919) %% 50",
             "is_active": "g %% 10 <> 0",
             "category_id": f"(%(categories)s::uuid[])[1 + g %% {CATEGORIES}]",
             "created_at": "now() - g * interval '1 second'",
@@ -129,7 +135,7 @@ def seed(merchant, count: int) -> None:
         "FROM inventory_product AS p WHERE p.merchant_id = %(merchant)s",
     )
     with connection.cursor() as cursor:
-        named = {"merchant": merchant.pk, "categories": categories, "count": count}
+        named = {"merchant": merchant.pk, "categories": categories, "count": count, "every": max(count // SEARCHED, 1)}
         cursor.execute(product_sql, {**named, **product_params})
         cursor.execute(variant_sql, {**named, **variant_params})
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .choices import AlertKind, AlertState, ChangeStatus, StockStatus, SyncStatus, SyncTrigger
-from .models import Product, StockAlert, SyncChange, SyncRun, Variant
+from .models import Category, Product, StockAlert, SyncChange, SyncRun, Variant
+
+if TYPE_CHECKING:
+    from nexusone.accounts.models import Merchant
 
 PRODUCT_ORDERING = (
     ("name", "name"),
@@ -33,9 +38,10 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields = ["search", "stock", "is_active", "category", "tag", "external_id"]
 
-    def __init__(self, *args, default_threshold: int = 5, **kwargs) -> None:
+    def __init__(self, *args, default_threshold: int = 5, merchant: Merchant | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.default_threshold = default_threshold
+        self.merchant = merchant
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Name or SKU containing the term (any case), a variant SKU containing it, or the exact CJ product id.
@@ -61,13 +67,19 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(stock_quantity__gt=F("effective_threshold"))
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        by_name = Q(category__name__iexact=value)
+        matches = Q(name__iexact=value)
         try:
             import uuid
 
-            return queryset.filter(by_name | Q(category_id=uuid.UUID(value)))
+            matches |= Q(pk=uuid.UUID(value))
         except ValueError:
-            return queryset.filter(by_name)
+            pass
+        if self.merchant is None:
+            return queryset.filter(category__in=Category.objects.filter(matches))
+        # The store's category ids first: a page of one category is then an ordered scan of the
+        # (merchant, category, -created_at, -id) index, however many products the category holds.
+        ids = list(Category.objects.for_merchant(self.merchant).filter(matches).values_list("pk", flat=True))
+        return queryset.filter(category_id__in=ids)
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(tags__name__iexact=value).distinct()

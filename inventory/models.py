@@ -126,6 +126,7 @@ class Product(MerchantOwned):
             models.Index(fields=["merchant", "price", "id"], name="product_merchant_price"),
             models.Index(fields=["merchant", "name", "id"], name="product_merchant_name"),
             models.Index(fields=["merchant", "external_id"], name="product_merchant_external"),
+            models.Index(fields=["merchant", "category", "-created_at", "-id"], name="product_merchant_category"),
             models.Index(fields=["merchant", "stock_quantity"]),
             models.Index(fields=["merchant", "is_active"]),
             models.Index(fields=["merchant", "last_sync_at"]),

@@ -31,4 +31,8 @@ class Migration(migrations.Migration):
             model_name='product',
             index=models.Index(fields=['merchant', 'external_id'], name='product_merchant_external'),
         ),
+        migrations.AddIndex(
+            model_name='product',
+            index=models.Index(fields=['merchant', 'category', '-created_at', '-id'], name='product_merchant_category'),
+        ),
     ]
