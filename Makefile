@@ -18,7 +18,7 @@ TEST_REDIS_DB ?= 15
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
-.PHONY: help install run test test-fast test-extension extension lint fmt migrate bench services
+.PHONY: help install run serve test test-fast test-extension extension lint fmt migrate bench services
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ run: install ## fresh machine → the demo app on http://127.0.0.1:8000 (web, wo
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "NexusOne → http://127.0.0.1:8000   (Ctrl-C stops web, worker and beat)"
 	$(RUN_ENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f Procfile
+
+serve: install ## production server: gunicorn + uvicorn workers (WEB_CONCURRENCY, default one per CPU) on NEXUSONE_PORT; the environment's database and Redis
+	scripts/serve.sh
 
 services: ## make sure PostgreSQL and Redis are up
 	NEXUSONE_TEST_DB=$(TEST_DB) scripts/ensure_services.sh
@@ -66,5 +69,5 @@ fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install services ## run the benchmark scripts (they print figures)
-	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(PY) $$script || exit 1; done
+bench: install services ## run every benchmark script, then one summary table (figure, goal, pass/fail)
+	$(TEST_ENV) $(PY) bench/_run_all.py

@@ -7,6 +7,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+
+
+def _import_standard_http() -> None:
+    """bench/http.py shares its name with the standard library's `http`, and a script's folder comes first on
+    sys.path: import the real package once with this folder out of the way, so every later import finds it."""
+    hidden = [p for p in sys.path if Path(p or ".").resolve() == BENCH]
+    sys.path[:] = [p for p in sys.path if p not in hidden]
+    import http.client
+    import http.cookies  # noqa: F401
+
+    sys.path[:0] = hidden
+
+
+_import_standard_http()
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexusone.settings")
 os.environ.setdefault("NEXUSONE_TESTING", "true")  # fixed keys, plain HTTP
@@ -35,6 +50,15 @@ def finish(old_name: str) -> None:
     from django.db import connection, connections
 
     connections.close_all()
+    if connection.pool is not None:
+        connection.close_pool()
+    # A connection the pool was still taking back (it resets them in a worker thread) may linger a moment:
+    # it would keep the throwaway database from being dropped.
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
     connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
@@ -71,13 +95,17 @@ PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 1)))
 def forked_pool():
     """Worker processes forked from this one (after its set-up), as an app server runs one per core.
 
-    Close the parent's database connections first: each process opens its own."""
+    Close the parent's database connections and pools first: each process opens its own (a pool's worker
+    threads do not survive a fork)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from django.db import connections
 
     connections.close_all()
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
     pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork"))
     list(pool.map(_started, range(PROCESSES)))
     return pool
@@ -123,3 +151,13 @@ def database_sessions() -> int:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
         return cursor.fetchone()[0]
+
+
+def stock_fields(units: int) -> dict:
+    """Field values for a variant or product with `units` sellable: the supplier's count, none reserved."""
+    return {"stock_quantity": units, "supplier_stock": units}
+
+
+def result(figure: str, value: str, goal: str, ok: bool) -> None:
+    """One line of `make bench`'s closing summary (bench/_run_all.py collects them)."""
+    print(f"RESULT\t{figure}\t{value}\t{goal}\t{'pass' if ok else 'FAIL'}")

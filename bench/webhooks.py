@@ -1,7 +1,9 @@
 """CJ webhooks under load: 5,000 signed messages, 20% of them replays, through POST /api/webhooks/cj.
 
 Prints messages per second through the receiver (verify, store once, queue) and through processing,
-and checks that every distinct message was applied exactly once. Uses a throwaway database.
+and checks that every distinct message was applied exactly once. The receiver runs in one forked
+process per CPU, each request borrowing a pooled connection and giving it back at its end, as the
+server does. Goal: >= 500 messages/s stored. Uses a throwaway database.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from _setup import (
     forked_pool,
     install_fake_supplier,
     merchant_with_owner,
+    result,
     spread,
     start,
 )
@@ -33,7 +36,7 @@ MESSAGES = int(os.environ.get("BENCH_MESSAGES", "5000"))
 DUPLICATE_SHARE = 0.20
 ORDERS = 100
 WORKERS = int(os.environ.get("BENCH_WORKERS", "8"))
-CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
+GOAL = 500  # messages/s through the receiver
 
 
 # Set in the parent before the worker processes fork; read by them.
@@ -96,8 +99,7 @@ def deliver(item: tuple[bytes, str]) -> int:
     if not hasattr(clients, "web"):
         clients.web = Client()
     response = clients.web.post("/api/webhooks/cj", data=raw, content_type="application/json", headers={"sign": sign})
-    if not CONN_MAX_AGE:
-        connection.close()  # as the server does at the end of each request (Django's test client does not)
+    connection.close()  # back to the pool, as the server does at the end of each request (the test client does not)
     return response.status_code
 
 
@@ -162,17 +164,16 @@ def run() -> None:
         f"{PROCESSES} processes x {max(WORKERS // PROCESSES, 1)} threads"
     )
     print(f"answers: {statuses.count(200)} x 200, {len(bodies) - statuses.count(200)} other")
-    print(f"receiver: {receive_rate:.0f} messages/s ({len(bodies) / receive_rate:.2f} s; goal >= 500)")
+    print(f"receiver: {receive_rate:.0f} messages/s ({len(bodies) / receive_rate:.2f} s; goal >= {GOAL})")
     print(f"processing: {len(stored_ids) / process_seconds:.0f} messages/s ({process_seconds:.2f} s)")
     print(f"stored once: {stored} of {len(unique_ids)}; processed: {processed}; tracking events: {events}")
     print(f"inbox drains the receiver queued on the broker: {purged}")
-    print(
-        f"database connections opened by the receiver: {receiver_connections} for {len(bodies)} messages "
-        f"(DB_CONN_MAX_AGE={CONN_MAX_AGE})"
-    )
+    print(f"database connections opened by the receiver: {receiver_connections} for {len(bodies)} messages (pooled)")
     exactly_once = stored == processed == events == len(unique_ids)
     print(f"each applied exactly once: {'yes' if exactly_once else 'NO'}")
     print(cpu_speed())
+    result("webhooks: receiver messages/s", f"{receive_rate:.0f}", f">= {GOAL}", receive_rate >= GOAL)
+    result("webhooks: each applied exactly once", "yes" if exactly_once else "no", "yes", exactly_once)
     if not exactly_once:
         raise SystemExit("NOT EXACTLY ONCE")
 

@@ -120,8 +120,15 @@ class Product(MerchantOwned):
         constraints = [
             models.UniqueConstraint(fields=["merchant", "supplier", "external_id"], name="product_unique_external"),
         ]
+        # Every list order is (field, id) per merchant (ProductPagination): each has its index, scanned in
+        # either direction, so a page costs the same at 1,000 products as at 100,000. Search has trigram
+        # indexes of its own (migration 0004, PostgreSQL only).
         indexes = [
-            models.Index(fields=["merchant", "-created_at"]),
+            models.Index(fields=["merchant", "-created_at", "-id"], name="product_merchant_created"),
+            models.Index(fields=["merchant", "price", "id"], name="product_merchant_price"),
+            models.Index(fields=["merchant", "name", "id"], name="product_merchant_name"),
+            models.Index(fields=["merchant", "external_id"], name="product_merchant_external"),
+            models.Index(fields=["merchant", "category", "-created_at", "-id"], name="product_merchant_category"),
             models.Index(fields=["merchant", "stock_quantity"]),
             models.Index(fields=["merchant", "is_active"]),
             models.Index(fields=["merchant", "last_sync_at"]),

@@ -74,7 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
     inventory_settings = actions.get_inventory_settings(merchant)
     threshold = inventory_settings.low_stock_threshold
     products = Product.objects.for_merchant(merchant).select_related("category").prefetch_related("tags")
-    filterset = ProductFilter(request.GET or None, queryset=products, request=request, default_threshold=threshold)
+    filterset = ProductFilter(
+        request.GET or None, queryset=products, request=request, default_threshold=threshold, merchant=merchant
+    )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else products
     page = paginate(request, queryset, pagination_class=ProductPagination)
     rows = actions.catalog_rows(merchant, page, threshold)

@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from nexusone.core.dbpool import ConnectionPolicy, configure_postgresql
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -125,6 +127,18 @@ TEMPLATES = [
 DATA_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'nexusone.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+# PostgreSQL: a connection pool per process by default (nexusone/core/dbpool.py; sizing in the README).
+configure_postgresql(
+    DATABASES["default"],
+    ConnectionPolicy(
+        pool=env.bool("DB_POOL", default=True),
+        min_size=env.int("DB_POOL_MIN_SIZE", default=1),
+        # Tests race up to 30 threads in one process (standing for as many processes): room for all of them.
+        max_size=env.int("DB_POOL_MAX_SIZE", default=40 if TESTING else 4),
+        timeout=env.float("DB_POOL_TIMEOUT", default=10.0),
+        pgbouncer=env.bool("DB_PGBOUNCER", default=False),
+    ),
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}

@@ -68,7 +68,11 @@ class ProductList(MerchantScopedMixin, generics.ListAPIView):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         filterset = ProductFilter(
-            self.request.query_params, queryset=queryset, request=self.request, default_threshold=self.default_threshold
+            self.request.query_params,
+            queryset=queryset,
+            request=self.request,
+            default_threshold=self.default_threshold,
+            merchant=self.merchant,
         )
         if not filterset.is_valid():
             from rest_framework.exceptions import ValidationError

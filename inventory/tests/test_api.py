@@ -85,6 +85,22 @@ def test_every_product_filter_narrows_the_list(api, shelf, query, expected):
     assert ids(response) == {str(shelf[name].pk) for name in expected}
 
 
+@pytest.mark.parametrize("term", ["PID-PAN", "pid-pan", "steel", "PAN-R"])
+def test_search_finds_a_product_once_by_its_cj_id_name_or_variant_sku(api, shelf, term):
+    VariantFactory(product=shelf["plenty"], sku="PAN-RED-XL", stock_quantity=5)  # two variant SKUs match "PAN-R"
+
+    response = api.get(f"{PRODUCTS}?search={term}")
+
+    assert [r["id"] for r in response.json()["results"]] == [str(shelf["plenty"].pk)]
+
+
+def test_search_never_shows_another_stores_product_with_a_matching_sku(api, shelf, other_merchant):
+    stranger = ProductFactory(merchant=other_merchant, name="Pan Stand", external_id="PID-STAND")
+    VariantFactory(product=stranger, sku="PAN-RED-2")
+
+    assert ids(api.get(f"{PRODUCTS}?search=PAN-RED")) == {str(shelf["plenty"].pk)}
+
+
 def test_the_stock_filter_respects_a_product_threshold(api, shelf):
     Product.objects.filter(pk=shelf["plenty"].pk).update(low_stock_threshold=60)
 

@@ -109,3 +109,16 @@ def test_a_session_request_with_a_malformed_merchant_header_acts_for_the_users_s
 
     assert response.status_code == 200
     assert [n["title"] for n in response.json()["results"]] == ["Mine"]
+
+
+def test_the_cheapest_authenticated_call_reads_the_store_in_at_most_two_queries(
+    owner, merchant, django_assert_max_num_queries
+):
+    api = jwt_client(owner)
+
+    # GET /api/merchant is the floor the benchmarks compare every other request with.
+    with django_assert_max_num_queries(2):
+        response = api.get("/api/merchant")
+
+    assert response.status_code == 200
+    assert response.json()["id"] == str(merchant.pk)
