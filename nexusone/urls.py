@@ -34,3 +34,5 @@ urlpatterns = [
 
 if settings.CJ_SANDBOX_ENABLED:
     urlpatterns.insert(0, path("sandbox/cj/", include("nexusone.suppliers.cj.sandbox.urls")))
+
+handler400 = "nexusone.core.errors.bad_request"
