@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nexusone.core.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -168,6 +169,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^health"]
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token (base.html's hx-headers); no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Request bodies: a larger one answers 413 (nexusone.core.errors, nexusone.core.api_errors).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)  # 2.5 MB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
@@ -181,6 +188,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
     }
 }
 
@@ -201,6 +210,27 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NexusOne <no-reply@nexusone.local>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 
+# --- rate limits (nexusone/core/ratelimits.py) ---------------------------------------
+# `limits` notation ("150 per 5 seconds", "1200/minute"); an empty rate turns a scope off.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    # per user or extension session, API and pages alike: a burst and a steady rate
+    "burst": env.str("THROTTLE_BURST", default="150 per 5 seconds"),
+    "sustained": env.str("THROTTLE_USER", default="1200/minute"),
+    # per IP address, for calls without a user
+    "anon": env.str("THROTTLE_ANON", default="60/minute"),
+    # failed logins (API token and login form): per account, and a looser limit per IP address
+    "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10 per 10 minutes"),
+    "login_ip": env.str("THROTTLE_LOGIN_IP", default="50 per 10 minutes"),
+    # token refreshes per IP address
+    "auth": env.str("THROTTLE_AUTH", default="20/minute"),
+    # CJ's webhook receiver, per source IP address
+    "webhook": env.str("THROTTLE_WEBHOOK", default="600/minute"),
+    # opening the live event stream, per user (the browser reconnects every few minutes)
+    "event_stream": env.str("THROTTLE_EVENT_STREAM", default="30/minute"),
+}
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -216,14 +246,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "nexusone.core.throttling.BurstThrottle",
+        "nexusone.core.throttling.SustainedThrottle",
+        "nexusone.core.throttling.AnonThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("THROTTLE_ANON", default="60/minute"),
-        "user": env.str("THROTTLE_USER", default="1200/minute"),
-        "auth": env.str("THROTTLE_AUTH", default="20/minute"),
-    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 DRF_STANDARDIZED_ERRORS = {

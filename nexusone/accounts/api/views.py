@@ -1,11 +1,18 @@
+from collections.abc import Mapping
+
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from nexusone.core.api import get_api_merchant
+from nexusone.core.audit import client_ip
+from nexusone.core.throttling import AnonThrottle, RefreshThrottle
 
+from .. import login_limits
 from ..models import Merchant
 from .serializers import MerchantSerializer
 
@@ -19,14 +26,26 @@ class TokenView(TokenObtainPairView):
 
     serializer_class = EmailTokenObtainPairSerializer
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [AnonThrottle]
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        email = str(request.data.get("email", "")) if isinstance(request.data, Mapping) else ""
+        ip = client_ip(request)
+        wait = login_limits.login_wait(email, ip)
+        if wait is not None:
+            raise Throttled(wait, detail=login_limits.too_many_attempts_message(wait))
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            login_limits.record_failed_login(email, ip)
+            raise
+        login_limits.record_successful_login(email)
+        return response
 
 
 class TokenRefresh(TokenRefreshView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [RefreshThrottle]
 
 
 class MerchantView(RetrieveUpdateAPIView):
