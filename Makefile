@@ -18,7 +18,7 @@ TEST_REDIS_DB ?= 15
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
-.PHONY: help install run test test-fast test-extension extension lint fmt migrate bench services
+.PHONY: help install run test test-fast test-extension extension lint fmt migrate bench services fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test: install services test-extension ## install, start services, run the whole 
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+fuzz: install services ## schemathesis over the whole API, many examples per operation (FUZZ_EXAMPLES, default 300)
+	$(TEST_ENV) FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
+
 test-fast: install services ## the suite without browser tests
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
@@ -58,9 +61,10 @@ test-extension: ## the Chrome extension's unit tests (node's test runner; node f
 extension: install ## build the Chrome extension zip into dist/ (Chrome Web Store, or unzip and "Load unpacked")
 	$(PY) manage.py build_extension --out dist
 
-lint: install ## ruff check + format check
+lint: install ## ruff check + format check + pip-audit of the pinned requirements
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scripts/audit_dependencies.sh
 
 fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .

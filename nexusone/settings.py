@@ -240,10 +240,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["nexusone.core.permissions.IsMerchantMember"],
+    # JSON over HTTPS (DESIGN.md §6): form and multipart bodies get 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "nexusone.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nexusone.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "nexusone.core.throttling.BurstThrottle",
@@ -255,6 +257,14 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
     "EXCEPTION_HANDLER_CLASS": "nexusone.core.api_errors.NexusExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "409", "413", "415", "429", "500"],
+    "ERROR_SCHEMAS": {
+        "400": "nexusone.core.schema.BadRequestResponse",
+        "401": "nexusone.core.schema.ClientErrorResponse",
+        "403": "nexusone.core.schema.ClientErrorResponse",
+        "409": "nexusone.core.schema.ClientErrorResponse",
+        "413": "nexusone.core.schema.ClientErrorResponse",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NexusOne API",

@@ -89,13 +89,22 @@ def test_an_oversized_form_body_gets_413(owner_client):
     assert response.status_code == 413
 
 
-def test_a_form_over_the_field_limit_on_an_api_path_gets_the_api_error_shape(quiet_api):
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_the_api_takes_json_only_and_says_so_for_form_bodies(quiet_api, content_type):
     body = "&".join(f"field{i}=1" for i in range(1200))
 
-    response = quiet_api.generic("POST", "/api/inventory/sync", body, content_type="application/x-www-form-urlencoded")
+    response = quiet_api.generic("POST", "/api/inventory/sync", body, content_type=content_type)
 
-    assert response.status_code == 413
-    assert error_codes(response) == ["too_many_fields"]
+    assert response.status_code == 415
+    assert error_codes(response) == ["unsupported_media_type"]
+
+
+@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/dropshipping/products/not-a-uuid"])
+def test_a_path_no_api_route_matches_answers_404_in_the_error_shape(quiet_api, path):
+    response = quiet_api.get(path)
+
+    assert response.status_code == 404
+    assert error_codes(response) == ["not_found"]
 
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])

@@ -70,7 +70,14 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
+def optional_url() -> serializers.CharField:
+    """A URL or "" (none known): as a plain string, since OpenAPI's `uri` format refuses the empty one."""
+    return serializers.CharField(read_only=True, help_text='A URL, or "" when none is known.')
+
+
 class VariantSerializer(serializers.ModelSerializer):
+    image_url = optional_url()
+
     class Meta:
         model = Variant
         fields = [
@@ -124,6 +131,8 @@ class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     stock_status = serializers.SerializerMethodField()
     margin = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
+    image_url = optional_url()
+    source_url = optional_url()
 
     class Meta:
         model = Product

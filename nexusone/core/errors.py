@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 API_PREFIX = "/api/"
 
@@ -33,6 +34,21 @@ def error_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's handler404: the error shape on API paths (a path no route matches), the usual page elsewhere."""
+    if wants_json(request):
+        return error_response(request, 404, "not_found", "Not found.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: the error shape on API paths, the usual page elsewhere."""
+    if wants_json(request):
+        body = {"type": "server_error", "errors": [{"code": "error", "detail": "Server Error (500)", "attr": None}]}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

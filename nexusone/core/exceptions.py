@@ -31,8 +31,3 @@ class PayloadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
     default_detail = "The request body is too large. Send less data per request."
-
-
-class TooManyFields(PayloadTooLarge):
-    default_code = "too_many_fields"
-    default_detail = "The request has too many fields. Send fewer fields per request."

@@ -27,6 +27,7 @@ class TokenView(TokenObtainPairView):
     serializer_class = EmailTokenObtainPairSerializer
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle]
+    documented_error_codes = {"401"}  # a wrong email or password
 
     def post(self, request: Request, *args, **kwargs) -> Response:
         email = str(request.data.get("email", "")) if isinstance(request.data, Mapping) else ""
@@ -46,6 +47,7 @@ class TokenView(TokenObtainPairView):
 class TokenRefresh(TokenRefreshView):
     permission_classes = [AllowAny]
     throttle_classes = [RefreshThrottle]
+    documented_error_codes = {"401"}  # an expired, revoked or malformed refresh token
 
 
 class MerchantView(RetrieveUpdateAPIView):
