@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("nexusone.accounts.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("nexusone.suppliers.api.urls")),
     path("", include("imports.api.urls")),
     path("", include("extension_auth.api.urls")),
     path("", include("nexusone.notifications.api.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("imports/", include("imports.urls")),
     path("extension/", include("extension_auth.urls")),
+    path("notifications/", include("nexusone.notifications.urls")),
     path("", include("nexusone.core.urls")),
 ]
 

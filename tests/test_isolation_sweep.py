@@ -45,7 +45,6 @@ API_OBJECTS: dict[str, Callable[[PageWorld], object]] = {
     "api/inventory/changes/%(pk)s/approve": change,
     "api/inventory/changes/%(pk)s/reject": change,
     "api/chrome-extension/sessions/%(pk)s": lambda w: w.extras["session"],
-    "api/notifications/%(pk)s": lambda w: w.extras["notification"],
     "api/notifications/%(pk)s/read": lambda w: w.extras["notification"],
 }
 
@@ -64,6 +63,7 @@ API_OWN_ONLY: dict[tuple[str, str], str] = {
     ("api/inventory/settings", "patch"): "the caller's own settings",
     ("api/merchant", "patch"): "the caller's own store",
     ("api/chrome-extension/generate-token", "post"): "a session for the caller",
+    ("api/notifications/read-all", "post"): "the caller's own notifications",
 }
 
 # Pages and POST-only routes → the other store's object in their arguments.
@@ -73,7 +73,7 @@ HTML_ARGS: dict[str, Callable[[PageWorld], list]] = {
     "inventory:product_price": lambda w: [product(w).pk],
     "orders:action": lambda w: [w.order.pk, "cancel"],
     "extension_auth:revoke": lambda w: [w.extras["session"].pk],
-    "core:notification_read": lambda w: [w.extras["notification"].pk],
+    "notifications:read": lambda w: [w.extras["notification"].pk],
 }
 HTML_POST_BODIES: dict[str, Callable[[PageWorld], dict]] = {
     "accounts:switch_merchant": lambda w: {"merchant_id": str(w.merchant.pk)},
@@ -90,6 +90,7 @@ HTML_OWN_ONLY: dict[str, str] = {
     "suppliers:disconnect_cj": "the caller's own CJ connection",
     "inventory:sync_start": "syncs the caller's store",
     "extension_auth:revoke_all": "the caller's own sessions",
+    "notifications:read_all": "the caller's own notifications",
     "extension_auth:download": "a file, the same for everyone",
 }
 
@@ -119,8 +120,13 @@ def test_every_route_is_swept():
     }
     unswept_html = set(html_routes()) - set(PAGES) - set(HTML_ARGS) - set(HTML_POST_BODIES) - set(HTML_OWN_ONLY)
 
+    named = set(PAGES) | set(HTML_ARGS) | set(HTML_POST_BODIES) | set(HTML_OWN_ONLY)
+    stale = named - set(html_routes())
+    stale |= {template for template in API_OBJECTS} - {template for template, _ in api_cases()}
+
     assert not unswept_api, f"New API routes: say in tests/test_isolation_sweep.py what they read: {unswept_api}"
     assert not unswept_html, f"New pages: say in tests/test_isolation_sweep.py what they read: {unswept_html}"
+    assert not stale, f"tests/test_isolation_sweep.py names routes that no longer exist: {stale}"
 
 
 @pytest.fixture

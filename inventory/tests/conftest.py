@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from inventory import actions
+from inventory.actions.sync import fetch
 from inventory.models import Product, Variant
 from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the sandbox tests
     cj_sandbox,
     cj_sandbox_account,
     cj_sandbox_server,
 )
-from nexusone.suppliers.models import SupplierAccount
 
 
 @pytest.fixture(autouse=True)
 def _no_backoff(monkeypatch):
-    monkeypatch.setattr(actions, "SYNC_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr(fetch, "SYNC_RETRIES", replace(fetch.SYNC_RETRIES, backoff_seconds=0))
 
 
 @pytest.fixture
-def cj_account(merchant):
-    return SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="test-key")
-
-
-@pytest.fixture
-def eager_tasks(settings):
+def eager_tasks(eager_celery):
     """Run Celery tasks in-process (and on-commit callbacks at once)."""
-    from nexusone.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+    return eager_celery
 
 
 def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | None = None, **fields) -> Product:

@@ -15,10 +15,10 @@ class SignUpForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
 
 
-class MerchantForm(forms.ModelForm):
-    class Meta:
-        model = Merchant
-        fields = ["name"]
+class MerchantForm(forms.Form):
+    """The store settings; saved by actions.rename_merchant (not by the form: the action audits it)."""
+
+    name = forms.CharField(max_length=Merchant._meta.get_field("name").max_length, label="Store name")
 
 
 class MemberForm(forms.Form):

@@ -9,6 +9,4 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("analytics/", views.analytics, name="analytics"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/<uuid:notification_id>/read/", views.notification_read, name="notification_read"),
 ]

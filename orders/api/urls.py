@@ -11,5 +11,4 @@ urlpatterns = [
     re_path(r"^dropshipping/orders/?$", views.OrderList.as_view(), name="order-list"),
     re_path(rf"^dropshipping/orders/{UUID_PK}/?$", views.OrderDetail.as_view(), name="order-detail"),
     re_path(rf"^order-tracking/{UUID_PK}/?$", views.OrderTracking.as_view(), name="order-tracking"),
-    re_path(r"^webhooks/cj/?$", views.cj_webhook, name="webhook-cj"),
 ]

@@ -1,5 +1,6 @@
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
@@ -8,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from nexusone.core.api import get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_merchant
 from nexusone.core.audit import client_ip
 from nexusone.core.throttling import AnonThrottle, RefreshThrottle
 
-from .. import login_limits
+from .. import actions, login_limits
 from ..models import Merchant
 from .serializers import MerchantSerializer
 
@@ -60,3 +61,13 @@ class MerchantView(RetrieveUpdateAPIView):
         merchant = get_api_merchant(self.request)
         self.check_object_permissions(self.request, merchant)
         return merchant
+
+    def perform_update(self, serializer: MerchantSerializer) -> None:
+        if "name" not in serializer.validated_data:
+            return
+        try:
+            actions.rename_merchant(
+                serializer.instance, serializer.validated_data["name"], by=self.request.user, request=self.request
+            )
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from exc
