@@ -250,7 +250,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "nexusone.core.throttling.BurstThrottle",
         "nexusone.core.throttling.SustainedThrottle",
-        "nexusone.core.throttling.AnonThrottle",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

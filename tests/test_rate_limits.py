@@ -97,6 +97,18 @@ def test_anonymous_api_calls_are_limited_per_ip_address(limits):
     assert elsewhere.status_code == 200
 
 
+def test_calls_without_credentials_to_protected_endpoints_are_limited_per_ip_address(api, limits):
+    limits(anon="3/minute")
+    stranger = APIClient()
+
+    index, response = first_refusal(lambda: stranger.get("/api/dropshipping/products"), 5)
+    signed_in_from_the_same_address = api.get("/api/dropshipping/products")
+
+    assert index == 3
+    assert_throttled(response)
+    assert signed_in_from_the_same_address.status_code == 200
+
+
 def test_pages_meet_429_with_retry_after_and_a_page_that_says_so(owner_client, limits):
     limits(burst="10 per 5 seconds")
 

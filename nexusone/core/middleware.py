@@ -28,8 +28,9 @@ class CurrentMerchantMiddleware:
 
 
 class RateLimitMiddleware:
-    """Rate limits for everything DRF does not throttle itself: the HTML pages (per user, or per IP address
-    without one), the live event stream (per user) and CJ's webhook receiver (per source IP, body capped)."""
+    """Rate limits for everything DRF does not throttle itself: API calls without credentials and the HTML
+    pages (per IP address, or per user with one), the live event stream (per user) and CJ's webhook
+    receiver (per source IP, body capped)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,7 +40,10 @@ class RateLimitMiddleware:
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args: list, view_kwargs: dict):
         if _is_api_view(view_func):
-            return None  # DRF's throttles (nexusone.core.throttling)
+            if _has_credentials(request):
+                return None  # DRF's throttles count users and extension sessions (nexusone.core.throttling)
+            # Without credentials, counted per IP here: DRF would answer 401 before its throttles run.
+            return _throttled(request, ["anon"], f"ip:{client_ip(request)}")
         match = request.resolver_match
         if match is None or match.view_name in UNLIMITED_ROUTES or "cj_sandbox" in match.namespaces:
             return None
@@ -61,6 +65,10 @@ EVENT_STREAM_ROUTE = "event_stream"
 def _is_api_view(view_func: Callable) -> bool:
     view_class = getattr(view_func, "cls", None)
     return view_class is not None and issubclass(view_class, APIView)
+
+
+def _has_credentials(request: HttpRequest) -> bool:
+    return "HTTP_AUTHORIZATION" in request.META or request.user.is_authenticated
 
 
 def _throttled(request: HttpRequest, scopes: list[str], key: str) -> HttpResponse | None:

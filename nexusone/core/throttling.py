@@ -1,5 +1,6 @@
 """DRF throttles over nexusone.core.ratelimits: per user or extension session (a burst and a per-minute
-limit), per IP for anonymous calls. A throttled call gets 429 with Retry-After in the error shape."""
+limit); token refreshes per IP. A throttled call gets 429 with Retry-After in the error shape. Calls
+without credentials are counted per IP by RateLimitMiddleware, before DRF answers them 401."""
 
 from __future__ import annotations
 
@@ -44,11 +45,6 @@ class BurstThrottle(ScopeThrottle):
 
 class SustainedThrottle(ScopeThrottle):
     scope = "sustained"
-
-
-class AnonThrottle(ScopeThrottle):
-    scope = "anon"
-    anonymous = True
 
 
 class RefreshThrottle(ScopeThrottle):

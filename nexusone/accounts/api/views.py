@@ -11,7 +11,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from nexusone.core.api import api_validation_error, get_api_merchant
 from nexusone.core.audit import client_ip
-from nexusone.core.throttling import AnonThrottle, RefreshThrottle
+from nexusone.core.throttling import RefreshThrottle
 
 from .. import actions, login_limits
 from ..models import Merchant
@@ -27,8 +27,8 @@ class TokenView(TokenObtainPairView):
 
     serializer_class = EmailTokenObtainPairSerializer
     permission_classes = [AllowAny]
-    throttle_classes = [AnonThrottle]
-    documented_error_codes = {"401"}  # a wrong email or password
+    throttle_classes: list = []  # per IP (RateLimitMiddleware) and failed sign-ins (login_limits)
+    documented_error_codes = {"401", "429"}  # a wrong email or password; too many tries
 
     def post(self, request: Request, *args, **kwargs) -> Response:
         email = str(request.data.get("email", "")) if isinstance(request.data, Mapping) else ""
