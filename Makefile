@@ -18,7 +18,7 @@ TEST_REDIS_DB ?= 15
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
-.PHONY: help install run serve test test-fast test-extension extension lint fmt migrate bench services
+.PHONY: help install run serve test test-fast test-extension extension lint fmt migrate bench services fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test: install services test-extension ## install, start services, run the whole 
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+fuzz: install services ## schemathesis over the whole API, many examples per operation (FUZZ_EXAMPLES, default 300)
+	$(TEST_ENV) FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
+
 test-fast: install services ## the suite without browser tests
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
@@ -61,13 +64,14 @@ test-extension: ## the Chrome extension's unit tests (node's test runner; node f
 extension: install ## build the Chrome extension zip into dist/ (SERVER_URL=https://... for a self-hosted server)
 	$(PY) manage.py build_extension --out dist --server "$(SERVER_URL)"
 
-lint: install ## ruff check + format check
+lint: install ## ruff check + format check + pip-audit of the pinned requirements
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scripts/audit_dependencies.sh
 
 fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 bench: install services ## run every benchmark script, then one summary table (figure, goal, pass/fail)
-	$(TEST_ENV) $(PY) bench/_run_all.py
+	$(TEST_ENV) RATE_LIMITS_ENABLED=false $(PY) bench/_run_all.py

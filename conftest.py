@@ -33,7 +33,10 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
+    from nexusone.core import ratelimits
+
     cache.clear()
+    ratelimits.storage().reset()  # rate-limit counts start afresh in each test
 
 
 @pytest.fixture

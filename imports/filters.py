@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from nexusone.core.filters import UtcIsoDateTimeFilter
+
 from .choices import ImportSource, JobStatus
 from .models import ImportJob
 
@@ -11,8 +13,8 @@ class ImportJobFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Product ID or link")
     status = django_filters.ChoiceFilter(choices=JobStatus.choices)
     source = django_filters.ChoiceFilter(choices=ImportSource.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = ImportJob

@@ -24,6 +24,8 @@ from .choices import (
 )
 
 DEFAULT_LOW_STOCK_THRESHOLD = 5
+MAX_TAGS_PER_PRODUCT = 20
+MAX_LOW_STOCK_THRESHOLD = 1_000_000
 
 
 class Category(MerchantOwned):

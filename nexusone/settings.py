@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nexusone.core.middleware.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -182,6 +183,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^health"]
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token (base.html's hx-headers); no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Request bodies: a larger one answers 413 (nexusone.core.errors, nexusone.core.api_errors).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -192,6 +202,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
     }
 }
 
@@ -225,6 +237,27 @@ STRIPE_PRICES = {
 PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(DATA_DIR / "private")))
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 
+# --- rate limits (nexusone/core/ratelimits.py) ---------------------------------------
+# `limits` notation ("150 per 5 seconds", "1200/minute"); an empty rate turns a scope off.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    # per user or extension session, API and pages alike: a burst and a steady rate
+    "burst": env.str("THROTTLE_BURST", default="150 per 5 seconds"),
+    "sustained": env.str("THROTTLE_USER", default="1200/minute"),
+    # per IP address, for calls without a user
+    "anon": env.str("THROTTLE_ANON", default="60/minute"),
+    # failed logins (API token and login form): per account, and a looser limit per IP address
+    "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10 per 10 minutes"),
+    "login_ip": env.str("THROTTLE_LOGIN_IP", default="50 per 10 minutes"),
+    # token refreshes per IP address
+    "auth": env.str("THROTTLE_AUTH", default="20/minute"),
+    # CJ's webhook receiver, per source IP address
+    "webhook": env.str("THROTTLE_WEBHOOK", default="6000/minute"),
+    # opening the live event stream, per user (the browser reconnects every few minutes)
+    "event_stream": env.str("THROTTLE_EVENT_STREAM", default="30/minute"),
+}
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=256 * 1024)
+
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -234,23 +267,31 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["nexusone.core.permissions.IsMerchantMember"],
+    # JSON over HTTPS (DESIGN.md §6): form and multipart bodies get 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "nexusone.core.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nexusone.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "nexusone.core.throttling.BurstThrottle",
+        "nexusone.core.throttling.SustainedThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("THROTTLE_ANON", default="60/minute"),
-        "user": env.str("THROTTLE_USER", default="1200/minute"),
-        "auth": env.str("THROTTLE_AUTH", default="20/minute"),
-    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
+DRF_STANDARDIZED_ERRORS = {
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "EXCEPTION_HANDLER_CLASS": "nexusone.core.api_errors.NexusExceptionHandler",
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "409", "413", "415", "429", "500"],
+    "ERROR_SCHEMAS": {
+        "400": "nexusone.core.schema.BadRequestResponse",
+        "401": "nexusone.core.schema.ClientErrorResponse",
+        "403": "nexusone.core.schema.ClientErrorResponse",
+        "409": "nexusone.core.schema.ClientErrorResponse",
+        "413": "nexusone.core.schema.ClientErrorResponse",
+    },
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "NexusOne API",
     "DESCRIPTION": "Dropshipping on CJ: inventory, orders, imports, extension sessions.",

@@ -36,3 +36,7 @@ urlpatterns = [
 
 if settings.CJ_SANDBOX_ENABLED:
     urlpatterns.insert(0, path("sandbox/cj/", include("nexusone.suppliers.cj.sandbox.urls")))
+
+handler400 = "nexusone.core.errors.bad_request"
+handler404 = "nexusone.core.errors.not_found"
+handler500 = "nexusone.core.errors.server_error"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from nexusone.core.filters import UtcIsoDateTimeFilter
+
 from .choices import OrderStatus
 from .models import Order, Shipment
 
@@ -12,8 +14,8 @@ from .models import Order, Shipment
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Order

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, status
+from rest_framework.fields import CharField, DateTimeField, IntegerField, ListField, UUIDField
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +36,11 @@ class GenerateTokenView(APIView):
     permission_classes = [MemberOnly]
     serializer_class = GenerateTokenSerializer
 
+    @extend_schema(
+        responses={
+            201: inline_serializer("NewExtensionToken", {"token": CharField(), "session": ExtensionSessionSerializer()})
+        }
+    )
     def post(self, request: Request) -> Response:
         serializer = GenerateTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -74,6 +81,20 @@ class MeView(APIView):
     permission_classes = [IsExtensionSession]
     extension_scope = {"GET": ANY_PERMISSION}
 
+    @extend_schema(
+        responses=inline_serializer(
+            "ExtensionMe",
+            {
+                "session": ExtensionSessionSerializer(),
+                "user": CharField(),
+                "merchant": inline_serializer("ExtensionMerchant", {"id": UUIDField(), "name": CharField()}),
+                "plan": CharField(),
+                "permissions": ListField(child=CharField()),
+                "expires_at": DateTimeField(),
+                "import_quota_left": IntegerField(allow_null=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         session = request.auth
         merchant = session.merchant

@@ -6,24 +6,18 @@ are expired, revoked or malformed (the extension reads 401 as "pair again").
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
-from django.utils.regex_helper import normalize
 
 from extension_auth import actions
+from tests.api_walk import METHODS, api_routes, implements, reads_bearer_tokens, url_of
 
 from .conftest import extension_client
 
 pytestmark = pytest.mark.django_db
-
-METHODS = ("get", "post", "put", "patch", "delete")
 
 # The contract: what an extension token with both permissions may call. Everything else is 403.
 REACHABLE = {
@@ -39,49 +33,12 @@ REACHABLE = {
 IMPORT_VIEWS = {"api/products/import", "api/products/import/%(pk)s", "api/products/imports"}
 
 
-def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, object]]:
-    for pattern in patterns:
-        regex = prefix + pattern.pattern.regex.pattern.lstrip("^")
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, regex.removesuffix("$"))
-        elif isinstance(pattern, URLPattern):
-            yield regex, pattern.callback
-
-
-def api_routes() -> list[tuple[str, object]]:
-    """(route template, view) for every /api/ pattern, one template per pattern (the slash-less form)."""
-    routes = {}
-    for regex, callback in _walk(get_resolver().url_patterns):
-        template, params = normalize(regex)[0]
-        if not template.startswith("api/") or "format" in params:
-            continue
-        routes.setdefault(template.rstrip("/"), callback)
-    return sorted(routes.items())
-
-
-def reads_bearer_tokens(callback) -> bool:
-    """DRF views that authenticate requests; CJ's webhook and the login endpoints read no bearer token."""
-    view_class = getattr(callback, "cls", None)
-    return view_class is not None and bool(view_class().get_authenticators())
-
-
-def implements(callback, method: str) -> bool:
-    view_class = callback.cls
-    if hasattr(callback, "actions"):  # a ViewSet route maps methods to actions
-        return method in callback.actions
-    return method in view_class.http_method_names and hasattr(view_class, method)
-
-
 ROUTES = [
     (template, method, implements(callback, method))
     for template, callback in api_routes()
     if reads_bearer_tokens(callback)
     for method in METHODS
 ]
-
-
-def url_of(template: str) -> str:
-    return "/" + re.sub(r"%\((\w+)\)s", lambda _: str(uuid.uuid4()), template)
 
 
 def call(client, method: str, url: str):

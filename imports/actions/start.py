@@ -30,8 +30,7 @@ if TYPE_CHECKING:
     from nexusone.accounts.models import User
 
 SUPPLIER = "cj"
-MAX_ITEMS_PER_IMPORT = 1000
-MAX_TAGS = 20
+MAX_ITEMS_PER_IMPORT = 500
 ALREADY_IN_CATALOG = "Already in your catalog."
 
 
@@ -97,10 +96,7 @@ def preview_import(merchant: Merchant, values: list[str] | str) -> ImportPreview
 
 
 def clean_tags(tags: Iterable[str] | None) -> list[str]:
-    cleaned = clean_tag_names(tags or [])
-    if len(cleaned) > MAX_TAGS:
-        raise ValidationError({"tags": f"At most {MAX_TAGS} tags per import."})
-    return cleaned
+    return clean_tag_names(tags or [])
 
 
 def _input_field(source: str) -> str:

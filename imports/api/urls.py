@@ -2,10 +2,12 @@
 
 from django.urls import re_path
 
+from nexusone.core.routers import UUID_PK
+
 from . import views
 
 urlpatterns = [
     re_path(r"^products/import/?$", views.ImportCreateView.as_view(), name="import_create"),
-    re_path(r"^products/import/(?P<pk>[0-9a-f-]{36})/?$", views.ImportJobDetailView.as_view(), name="import_detail"),
+    re_path(rf"^products/import/{UUID_PK}/?$", views.ImportJobDetailView.as_view(), name="import_detail"),
     re_path(r"^products/imports/?$", views.ImportJobListView.as_view(), name="import_list"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -34,6 +35,7 @@ class ImportCreateView(ImportAPIMixin, generics.GenericAPIView):
 
     serializer_class = ImportRequestSerializer
 
+    @extend_schema(responses={202: ImportJobDetailSerializer})
     def post(self, request: Request) -> Response:
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

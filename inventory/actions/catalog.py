@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nexusone.core.audit import record_event
 
-from ..models import Category, Product, Tag
+from ..models import MAX_TAGS_PER_PRODUCT, Category, Product, Tag
 from ..pricing import CENT, parse_markup
 from .preferences import get_inventory_settings
 from .pricing import default_rule, rule_for_product
@@ -54,8 +54,11 @@ def clean_category_name(value: str | None) -> str:
 
 
 def clean_tag_names(names: Iterable[Any]) -> list[str]:
-    """Tag names trimmed, in order, blanks and repeats dropped; one too long is refused naming `tags`."""
+    """Tag names trimmed, in order, blanks and repeats dropped; one too long, or more than a product may
+    carry (imports, edits and bulk tagging alike), is refused naming `tags`."""
     cleaned = list(dict.fromkeys(str(n).strip() for n in names if n is not None and str(n).strip()))
+    if len(cleaned) > MAX_TAGS_PER_PRODUCT:
+        raise ValidationError({"tags": f"At most {MAX_TAGS_PER_PRODUCT} tags ({len(cleaned)} given)."})
     for name in cleaned:
         if len(name) > MAX_TAG_LENGTH:
             raise ValidationError({"tags": f"Tag {name[:20]!r}… is longer than {MAX_TAG_LENGTH} characters."})

@@ -12,7 +12,17 @@ from nexusone.core.serializers import StrictFieldsMixin
 
 from .. import actions
 from ..choices import MarkupType, OutOfStockAction
-from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Category, Product, StockAlert, SyncChange, SyncRun, Variant
+from ..models import (
+    DEFAULT_LOW_STOCK_THRESHOLD,
+    MAX_LOW_STOCK_THRESHOLD,
+    MAX_TAGS_PER_PRODUCT,
+    Category,
+    Product,
+    StockAlert,
+    SyncChange,
+    SyncRun,
+    Variant,
+)
 from ..pricing import PriceRule, clean_markup
 
 
@@ -46,11 +56,21 @@ class TagNamesField(serializers.ListField):
 
     child = serializers.CharField(max_length=100)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=MAX_TAGS_PER_PRODUCT, **kwargs)
+
     def to_representation(self, tags: Any) -> list[str]:
         return [tag.name for tag in tags.all()]
 
 
+def optional_url() -> serializers.CharField:
+    """A URL or "" (none known): as a plain string, since OpenAPI's `uri` format refuses the empty one."""
+    return serializers.CharField(read_only=True, help_text='A URL, or "" when none is known.')
+
+
 class VariantSerializer(serializers.ModelSerializer):
+    image_url = optional_url()
+
     class Meta:
         model = Variant
         fields = [
@@ -95,13 +115,17 @@ READ_ONLY_PRODUCT_FIELDS = [
 class ProductSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     markup = MarkupField(required=False)
-    low_stock_threshold = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    low_stock_threshold = serializers.IntegerField(
+        min_value=0, max_value=MAX_LOW_STOCK_THRESHOLD, allow_null=True, required=False
+    )
     category = CategoryField()
     category_id = serializers.UUIDField(read_only=True, allow_null=True)
     tags = TagNamesField(required=False)
     stock_status = serializers.SerializerMethodField()
     margin = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
+    image_url = optional_url()
+    source_url = optional_url()
 
     class Meta:
         model = Product
@@ -244,7 +268,7 @@ class SyncChangeSerializer(serializers.ModelSerializer):
 
 
 class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
-    low_stock_threshold = serializers.IntegerField(min_value=0, required=False)
+    low_stock_threshold = serializers.IntegerField(min_value=0, max_value=MAX_LOW_STOCK_THRESHOLD, required=False)
     sync_frequency = serializers.ChoiceField(choices=SyncFrequency.choices, required=False)
     out_of_stock_action = serializers.ChoiceField(choices=OutOfStockAction.choices, required=False)
     reactivate_when_back = serializers.BooleanField(required=False)

@@ -2,16 +2,16 @@
 
 from django.urls import re_path
 
-from . import lookup, views
+from nexusone.core.routers import UUID_PK
 
-UUID = r"(?P<pk>[0-9a-fA-F-]{36})"
+from . import lookup, views
 
 urlpatterns = [
     re_path(r"^dropshipping/products/?$", views.ProductList.as_view(), name="inventory_products"),
     re_path(r"^dropshipping/products/lookup/?$", lookup.ProductLookup.as_view(), name="inventory_product_lookup"),
-    re_path(rf"^dropshipping/products/{UUID}/?$", views.ProductDetail.as_view(), name="inventory_product"),
+    re_path(rf"^dropshipping/products/{UUID_PK}/?$", views.ProductDetail.as_view(), name="inventory_product"),
     re_path(r"^inventory/sync/?$", views.SyncStart.as_view(), name="inventory_sync"),
-    re_path(rf"^inventory/sync/{UUID}/?$", views.SyncRunDetail.as_view(), name="inventory_sync_run"),
+    re_path(rf"^inventory/sync/{UUID_PK}/?$", views.SyncRunDetail.as_view(), name="inventory_sync_run"),
     re_path(r"^inventory/sync-logs/?$", views.SyncRunList.as_view(), name="inventory_sync_logs"),
     re_path(r"^inventory/alerts/?$", views.AlertList.as_view(), name="inventory_alerts"),
     re_path(r"^inventory/settings/?$", views.SettingsView.as_view(), name="inventory_settings"),
@@ -19,12 +19,12 @@ urlpatterns = [
     re_path(r"^inventory/pricing/apply/?$", views.PricingApply.as_view(), name="inventory_pricing_apply"),
     re_path(r"^inventory/changes/?$", views.ChangeList.as_view(), name="inventory_changes"),
     re_path(
-        rf"^inventory/changes/{UUID}/approve/?$",
+        rf"^inventory/changes/{UUID_PK}/approve/?$",
         views.ChangeDecision.as_view(decision="approve"),
         name="inventory_change_approve",
     ),
     re_path(
-        rf"^inventory/changes/{UUID}/reject/?$",
+        rf"^inventory/changes/{UUID_PK}/reject/?$",
         views.ChangeDecision.as_view(decision="reject"),
         name="inventory_change_reject",
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from nexusone.core.filters import UtcIsoDateTimeFilter
 from nexusone.core.models import AuditEvent
 
 from .models import Merchant
@@ -16,8 +17,8 @@ class AuditEventFilter(django_filters.FilterSet):
         help_text="An action (`merchant.plan_changed`) or a family ending in a dot (`invitation.`).",
     )
     actor = django_filters.CharFilter(method="filter_actor", help_text="The person: their email or user id.")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

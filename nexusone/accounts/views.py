@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -14,17 +15,52 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from nexusone.core.access import require_owner, require_write
+from nexusone.core.audit import client_ip
 from nexusone.core.forms import apply_validation_error
 from nexusone.core.pagination import paginate
 from nexusone.core.tenancy import SESSION_KEY
 
-from . import actions, deletion, erasure, exports, invitations, verification
+from . import actions, deletion, erasure, exports, invitations, login_limits, verification
 from .billing import BillingUnavailable, get_billing_provider
 from .choices import Plan
 from .filters import AuditEventFilter, audit_events_for
-from .forms import AcceptInvitationForm, EraseCustomerForm, MemberForm, MerchantForm, PlanForm, SignUpForm
+from .forms import (
+    AcceptInvitationForm,
+    EmailAuthenticationForm,
+    EraseCustomerForm,
+    MemberForm,
+    MerchantForm,
+    PlanForm,
+    SignUpForm,
+)
 from .models import DataExport, Invitation, Membership, Merchant, User
 from .plans import plan_comparison
+
+
+class LoginView(auth_views.LoginView):
+    """The login form, with failed sign-ins limited per account and per IP address (login_limits)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        email = request.POST.get("username", "")
+        wait = login_limits.login_wait(email, client_ip(request))
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        form = self.authentication_form(request, initial={"username": email})  # unbound: the password is not tried
+        context = self.get_context_data(form=form, login_wait_message=login_limits.too_many_attempts_message(wait))
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        login_limits.record_successful_login(form.cleaned_data["username"])
+        return super().form_valid(form)
+
+    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        login_limits.record_failed_login(self.request.POST.get("username", ""), client_ip(self.request))
+        return super().form_invalid(form)
 
 
 def signup(request: HttpRequest) -> HttpResponse:

@@ -25,3 +25,9 @@ class NoMerchant(APIException):
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "no_merchant"
     default_detail = "This account is not a member of any merchant."
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large. Send less data per request."

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from rest_framework.views import APIView
 
+from . import ratelimits
+from .audit import client_ip
+from .errors import TOO_LARGE, error_response
 from .tenancy import merchant_context, resolve_membership
+from .throttling import client_key
 
 
 class CurrentMerchantMiddleware:
@@ -19,3 +25,65 @@ class CurrentMerchantMiddleware:
         request.merchant = membership.merchant if membership else None
         with merchant_context(request.merchant):
             return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """Rate limits for everything DRF does not throttle itself: API calls without credentials and the HTML
+    pages (per IP address, or per user with one), the live event stream (per user) and CJ's webhook
+    receiver (per source IP, body capped)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: list, view_kwargs: dict):
+        if _is_api_view(view_func):
+            if _has_credentials(request):
+                return None  # DRF's throttles count users and extension sessions (nexusone.core.throttling)
+            # Without credentials, counted per IP here: DRF would answer 401 before its throttles run.
+            return _throttled(request, ["anon"], f"ip:{client_ip(request)}")
+        match = request.resolver_match
+        if match is None or match.view_name in UNLIMITED_ROUTES or "cj_sandbox" in match.namespaces:
+            return None
+        if match.view_name == WEBHOOK_ROUTE:
+            return _webhook_refusal(request)
+        key = client_key(request)
+        scopes = ["anon"] if key.startswith("ip:") else ["burst", "sustained"]
+        if match.view_name == EVENT_STREAM_ROUTE:
+            scopes.append("event_stream")
+        return _throttled(request, scopes, key)
+
+
+# Load balancers' probes; the mounted CJ sandbox (a stand-in for CJ in the demo) is left alone too.
+UNLIMITED_ROUTES = {"health", "health_ready"}
+WEBHOOK_ROUTE = "webhook-cj"
+EVENT_STREAM_ROUTE = "event_stream"
+
+
+def _is_api_view(view_func: Callable) -> bool:
+    view_class = getattr(view_func, "cls", None)
+    return view_class is not None and issubclass(view_class, APIView)
+
+
+def _has_credentials(request: HttpRequest) -> bool:
+    return "HTTP_AUTHORIZATION" in request.META or request.user.is_authenticated
+
+
+def _throttled(request: HttpRequest, scopes: list[str], key: str) -> HttpResponse | None:
+    for scope in scopes:
+        wait = ratelimits.hit(scope, key)
+        if wait is not None:
+            return error_response(request, 429, "throttled", ratelimits.retry_message(wait), {"Retry-After": str(wait)})
+    return None
+
+
+def _webhook_refusal(request: HttpRequest) -> HttpResponse | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.WEBHOOK_MAX_BODY_BYTES:
+        return error_response(request, 413, "payload_too_large", TOO_LARGE)
+    return _throttled(request, ["webhook"], f"ip:{client_ip(request)}")

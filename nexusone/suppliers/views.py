@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from nexusone.core.access import require_owner
@@ -15,6 +16,7 @@ from . import actions
 from .forms import ConnectCJForm
 
 
+@sensitive_post_parameters("api_key")
 @login_required
 @require_POST
 def connect_cj(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ from .. import actions
 from ..choices import EventSource, OrderSource
 from ..filters import OrderFilter
 from ..models import Order, Shipment
+from .schema import fulfillment_schema
 from .serializers import (
     ACTIONS,
     ActionSerializer,
@@ -57,6 +58,7 @@ class OrderFulfillmentView(APIView):
     permission_classes = ORDER_PERMISSIONS
     serializer_class = ActionSerializer
 
+    @fulfillment_schema
     def post(self, request: Request) -> Response:
         # The action picks the body's serializer; a lone field checks it (ActionSerializer documents it).
         raw = request.data.get("action", empty) if isinstance(request.data, dict) else empty

@@ -1,24 +1,27 @@
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, AuthenticationFailed, Throttled
 from rest_framework.generics import ListAPIView, RetrieveAPIView, RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from nexusone.core.api import api_validation_error, get_api_membership, get_api_merchant
+from nexusone.core.audit import client_ip
 from nexusone.core.models import AuditEvent
 from nexusone.core.permissions import IsOwner
+from nexusone.core.throttling import RefreshThrottle
 
-from .. import actions, erasure, exports
+from .. import actions, erasure, exports, login_limits
 from ..billing import get_billing_provider
 from ..billing.stripe_events import InvalidStripeSignature, apply_stripe_webhook
 from ..filters import AuditEventFilter, audit_events_for
@@ -44,14 +47,28 @@ class TokenView(TokenObtainPairView):
 
     serializer_class = EmailTokenObtainPairSerializer
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes: list = []  # per IP (RateLimitMiddleware) and failed sign-ins (login_limits)
+    documented_error_codes = {"401", "429"}  # a wrong email or password; too many tries
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        email = str(request.data.get("email", "")) if isinstance(request.data, Mapping) else ""
+        ip = client_ip(request)
+        wait = login_limits.login_wait(email, ip)
+        if wait is not None:
+            raise Throttled(wait, detail=login_limits.too_many_attempts_message(wait))
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            login_limits.record_failed_login(email, ip)
+            raise
+        login_limits.record_successful_login(email)
+        return response
 
 
 class TokenRefresh(TokenRefreshView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [RefreshThrottle]
+    documented_error_codes = {"401"}  # an expired, revoked or malformed refresh token
 
 
 class MerchantView(RetrieveUpdateAPIView):
