@@ -66,7 +66,10 @@ API_OWN_ONLY: dict[tuple[str, str], str] = {
     ("api/notifications/read-all", "post"): "the caller's own notifications",
     ("api/merchant/plan", "post"): "the caller's own store's plan",
     ("api/merchant/export", "post"): "exports the caller's own store",
-    ("api/customers/erase", "post"): "a customer of the caller's own store (another store's orders stay: accounts tests)",
+    (
+        "api/customers/erase",
+        "post",
+    ): "a customer of the caller's own store (another store's orders stay: accounts tests)",
 }
 
 # Pages and POST-only routes → the other store's object in their arguments.
