@@ -196,7 +196,12 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NexusOne <no-reply@nexusone.local>")
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console, twilio, or a dotted path to a backend class
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+# Outgoing webhooks may post to these hosts even when they resolve to private or loopback addresses.
+OUTGOING_WEBHOOK_ALLOWED_HOSTS = env.list("OUTGOING_WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -300,6 +305,7 @@ HOUSEKEEPING_TASKS = [
     "orders.tasks.sweep_webhooks_task",
     "orders.tasks.poll_tracking_task",
     "nexusone.suppliers.tasks.prune_call_logs",
+    "nexusone.notifications.tasks.sweep_notifications_task",
 ]
 CELERY_ROUTINE_LOGGERS = ["celery.app.trace", "celery.worker.strategy", "celery.beat"]
 LOGGING = {

@@ -217,7 +217,7 @@ def test_finishing_notifies_the_merchant(merchant, cj_account, catalog):
     from nexusone.notifications.models import Notification
 
     job = run(merchant, [LAMP])
-    notification = Notification.objects.get(merchant=merchant, event="import.finished")
+    notification = Notification.objects.get(merchant=merchant, event="import.completed")
     assert notification.title == "Import finished: 1 of 1 imported"
     assert str(job.pk) in notification.link
 
