@@ -294,6 +294,8 @@ CJ_CALL_LOG_ENABLED = env.bool("CJ_CALL_LOG_ENABLED", default=True)
 # Streams end after this long and the browser reconnects; tests keep it short so the
 # live server's request threads finish with the test.
 EVENT_STREAM_MAX_SECONDS = env.int("EVENT_STREAM_MAX_SECONDS", default=5 if TESTING else 300)
+# Open streams per user (tabs); past it a page polls its partials instead.
+EVENT_STREAM_MAX_PER_USER = env.int("EVENT_STREAM_MAX_PER_USER", default=6)
 
 # --- logging ---------------------------------------------------------------------------
 # Web, worker and beat all log through this (nexusone/celery.py keeps Celery from replacing it).

@@ -25,7 +25,10 @@ def deliver_webhook_task(delivery_id: str) -> None:
 
 @shared_task(name=SWEEP_TASK, ignore_result=True)
 def sweep_notifications_task() -> int:
-    """Beat, every 30 s: queue events whose task was lost, and the webhook attempts that are due."""
+    """Beat, every 30 s: queue events whose task was lost and the webhook attempts that are due; prune the
+    live-event feed of the demo (no Redis)."""
+    from nexusone.core.events import prune_feed
+
     from .dispatch import lost_event_ids
     from .webhooks import due_delivery_ids
 
@@ -35,4 +38,5 @@ def sweep_notifications_task() -> int:
     deliveries = due_delivery_ids()
     for delivery_id in deliveries:
         deliver_webhook_task.delay(delivery_id)
+    prune_feed()
     return len(events) + len(deliveries)

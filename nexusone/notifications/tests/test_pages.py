@@ -75,3 +75,31 @@ def test_the_page_asks_an_anonymous_visitor_to_log_in(client):
     response = client.get("/notifications/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_header_badge_counts_the_merchants_unread_notifications(owner_client, merchant, other_merchant):
+    mark_read(NotificationFactory(merchant=merchant, title="seen"))
+    NotificationFactory(merchant=merchant, title="one")
+    NotificationFactory(merchant=merchant, title="two")
+    NotificationFactory(merchant=other_merchant, title="theirs")
+
+    badge = owner_client.get(reverse("notifications:badge")).content.decode()
+
+    assert 'data-unread="2"' in badge
+    assert "nx:notification from:body" in badge  # re-fetched on each new notification
+
+
+def test_every_page_loads_the_badge_in_the_header(owner_client):
+    page = owner_client.get(reverse("notifications:index")).content.decode()
+    assert f'hx-get="{reverse("notifications:badge")}"' in page
+
+
+def test_marking_all_read_tells_open_pages_to_refresh_the_badge(owner_client, merchant, settings):
+    from nexusone.core.models import LiveEvent
+
+    settings.REDIS_URL = ""
+    NotificationFactory(merchant=merchant, title="one")
+
+    owner_client.post(reverse("notifications:read_all"))
+
+    assert LiveEvent.objects.filter(merchant=merchant, kind="notification").exists()
