@@ -234,7 +234,7 @@ def test_a_runner_that_another_runner_overtook_leaves_the_finished_job_as_it_is(
 
     stored = ImportJob.objects.get(pk=job.pk)
     assert (stored.status, stored.error) == (JobStatus.PARTIAL, "set by the other runner")
-    assert not Notification.objects.filter(merchant=merchant, event="import.finished").exists()
+    assert not Notification.objects.filter(merchant=merchant, event="import.completed").exists()
 
 
 def test_a_queued_job_claimed_by_a_late_runner_after_it_finished_stays_finished(merchant, cj_account, catalog):

@@ -78,3 +78,20 @@ def test_a_stock_write_publishes_stock_changed_after_it_commits(
     published = LiveEvent.objects.get(kind="stock.changed")
     assert published.data == {"product_ids": [str(catalog[0].pk)]}
     assert published.merchant_id == merchant.pk
+
+
+def test_a_sync_run_that_empties_three_products_sends_one_message_listing_them(merchant, catalog, fake_supplier):
+    from inventory import actions
+    from inventory.choices import SyncTrigger
+
+    for variant_id in list(fake_supplier.stock):
+        fake_supplier.stock[variant_id] = 0
+
+    run = actions.start_sync(merchant, SyncTrigger.MANUAL, None, run_now=True)
+
+    out = Notification.objects.get(event="inventory.out_of_stock")
+    assert out.title == "3 products out of stock"
+    assert sorted(p["name"] for p in out.data["products"]) == ["Lamp 1", "Lamp 2", "Lamp 3"]
+    assert out.data["run_id"] == str(run.pk)
+    completed = Event.objects.get(type="sync.completed")
+    assert (completed.data["changed"], completed.data["status"]) == (3, "succeeded")
