@@ -188,9 +188,14 @@ def settle(merchant: Merchant, *, variant_ids: Iterable[Any] = (), product_ids: 
     written, inventory_settings = resum_products(merchant.pk, ids)
     inventory_settings = inventory_settings or _inventory_settings(merchant)
     apply_stock_rules(merchant, [row.id for row in written if row.needs_rules(inventory_settings)], inventory_settings)
-    if written:
-        changed = {"product_ids": [str(row.id) for row in written]}
-        transaction.on_commit(lambda: publish_event(merchant.pk, "stock.changed", changed), robust=True)
+    publish_stock_changed(merchant.pk, [row.id for row in written])
+
+
+def publish_stock_changed(merchant_id: Any, product_ids: Iterable[Any]) -> None:
+    """Open pages re-render these products' stock once the write commits (`stock.changed`)."""
+    ids = sorted({str(pk) for pk in product_ids})
+    if ids:
+        transaction.on_commit(lambda: publish_event(merchant_id, "stock.changed", {"product_ids": ids}), robust=True)
 
 
 def _inventory_settings(merchant: Merchant) -> InventorySettings:

@@ -95,3 +95,19 @@ def test_a_sync_run_that_empties_three_products_sends_one_message_listing_them(m
     assert out.data["run_id"] == str(run.pk)
     completed = Event.objects.get(type="sync.completed")
     assert (completed.data["changed"], completed.data["status"]) == (3, "succeeded")
+
+
+def test_a_sync_that_changes_stock_publishes_stock_changed_for_those_products(
+    merchant, catalog, fake_supplier, settings, django_capture_on_commit_callbacks
+):
+    from inventory import actions
+    from inventory.choices import SyncTrigger
+
+    settings.REDIS_URL = ""
+    fake_supplier.stock["PID-2-V1"] = 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.start_sync(merchant, SyncTrigger.MANUAL, None, run_now=True)
+
+    published = [row.data["product_ids"] for row in LiveEvent.objects.filter(kind="stock.changed")]
+    assert published == [[str(catalog[1].pk)]]
