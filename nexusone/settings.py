@@ -304,7 +304,7 @@ EVENT_STREAM_MAX_PER_USER = env.int("EVENT_STREAM_MAX_PER_USER", default=6)
 HOUSEKEEPING_TASKS = [
     "nexusone.core.tasks.heartbeat",
     "orders.tasks.sweep_submissions_task",
-    "orders.tasks.sweep_webhooks_task",
+    "nexusone.suppliers.tasks.sweep_webhooks",
     "orders.tasks.poll_tracking_task",
     "nexusone.suppliers.tasks.prune_call_logs",
     "nexusone.notifications.tasks.sweep_notifications_task",
