@@ -290,9 +290,11 @@ def _extension_session(merchant, owner):
 
 
 def _notification(merchant):
-    from nexusone.notifications.actions import notify
+    from tests.factories import NotificationFactory
 
-    return notify(merchant, "inventory.low_stock", title="Desk Lamp is low on stock", body="3 left at CJ.")
+    return NotificationFactory(
+        merchant=merchant, event="inventory.low_stock", title="Desk Lamp is low on stock", body="3 left at CJ."
+    )
 
 
 # --- the browser walk ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from nexusone.core.events import publish_event
 
-from .choices import LEGACY_EVENT_NAMES, Channel, EventType, Level
+from .choices import Channel, EventType, Level
 from .models import Event, Notification
 from .preferences import channels_for, get_preferences
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["emit", "mark_all_read", "mark_read", "notify", "send_email", "unread_count"]
+__all__ = ["emit", "mark_all_read", "mark_read", "send_email", "unread_count"]
 
 
 class UnknownEvent(ValueError):
@@ -73,24 +73,6 @@ def _after_commit(event: Event, in_app: bool) -> None:
     if in_app:
         publish_event(event.merchant_id, "notification", {"event": event.type, "title": event.title})
     dispatch_event_task.delay(str(event.pk))
-
-
-def notify(
-    merchant: Merchant,
-    event: str,
-    *,
-    title: str,
-    body: str = "",
-    level: str = Level.INFO,
-    link: str = "",
-    data: dict[str, Any] | None = None,
-    email_team: bool = False,
-) -> Notification | None:
-    """The former door, kept for callers not moved yet: `emit` with the data as payload.
-
-    `email_team` is ignored: the merchant's preferences decide who gets an email."""
-    event = LEGACY_EVENT_NAMES.get(event, event)
-    return _record(merchant, event, data, title=title, body=body, level=level, link=link)[1]
 
 
 def unread_count(merchant: Merchant) -> int:

@@ -28,13 +28,6 @@ class EventType(models.TextChoices):
     WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled", "Webhook endpoint disabled"
 
 
-# Names callers used before the contract's names; `notify` translates them.
-LEGACY_EVENT_NAMES = {
-    "inventory.sync_failed": EventType.SYNC_FAILED,
-    "import.finished": EventType.IMPORT_COMPLETED,
-}
-
-
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL = "email", "Email"
