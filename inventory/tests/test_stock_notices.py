@@ -111,3 +111,17 @@ def test_a_sync_that_changes_stock_publishes_stock_changed_for_those_products(
 
     published = [row.data["product_ids"] for row in LiveEvent.objects.filter(kind="stock.changed")]
     assert published == [[str(catalog[1].pk)]]
+
+
+def test_a_run_that_holds_price_changes_announces_them_once(merchant, catalog, fake_supplier):
+    from inventory import actions
+    from inventory.choices import SyncTrigger
+
+    fake_supplier.set_cost("PID-1", "8.00")
+    fake_supplier.set_cost("PID-2", "9.00")
+
+    actions.start_sync(merchant, SyncTrigger.MANUAL, None, run_now=True)
+
+    held = Event.objects.get(type="price.change_held")
+    assert held.data["held"] == 2
+    assert held.link == "/inventory/changes/"

@@ -250,6 +250,17 @@ def announce_run(run: SyncRun, errors: list[dict[str, str]]) -> None:
             link=link,
         )
         return
+    held = SyncChange.objects.filter(merchant_id=run.merchant_id, run=run, status=ChangeStatus.HELD).count()
+    if held:
+        emit(
+            run.merchant,
+            EventType.PRICE_CHANGE_HELD,
+            {**payload, "held": held},
+            title=f"{held} price change(s) held for review",
+            body="CJ's cost moved past your guardrail; approve or reject each change before prices follow.",
+            level=Level.WARNING,
+            link="/inventory/changes/",
+        )
     partial = run.status == SyncStatus.PARTIAL
     emit(
         run.merchant,

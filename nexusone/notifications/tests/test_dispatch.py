@@ -163,3 +163,17 @@ def test_the_sweep_dispatches_an_event_whose_task_was_lost(merchant, owner, eage
     sweep_notifications_task()
     assert len(mailoutbox) == 1
     assert Event.objects.get().dispatched_at is not None
+
+
+def test_connecting_the_chrome_extension_is_announced(merchant, owner):
+    from extension_auth.actions import create_session
+    from nexusone.accounts.choices import Plan
+
+    merchant.plan = Plan.PREMIUM
+    merchant.save(update_fields=["plan"])
+
+    session, _ = create_session(owner, merchant, name="Work laptop")
+
+    event = Event.objects.get(type="extension.session_created")
+    assert event.data["session_id"] == str(session.pk)
+    assert owner.email in event.title
