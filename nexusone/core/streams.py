@@ -5,7 +5,7 @@ turns it into an htmx trigger `nx:<kind>` on <body>, so a partial declares
 `hx-trigger="nx:sync.progress from:body"` and re-renders itself. With Redis the stream listens to
 pub/sub; without it, it reads the database feed (`LiveEvent`) once a second. A stream ends after
 EVENT_STREAM_MAX_SECONDS (the browser reconnects) and a user may hold EVENT_STREAM_MAX_PER_USER at
-once; past that the answer is 429 and the page polls its partials instead.
+once; past that the answer is 204 (no stream) and the page polls its partials instead.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ async def event_stream(request: HttpRequest) -> HttpResponse:
     if merchant is None:
         return HttpResponse(status=403)
     if not await sync_to_async(_take_slot)(user.pk):
-        response = HttpResponse("Too many open live pages; this one refreshes by polling.", status=429)
+        # 204 tells EventSource not to reconnect, without an error in the console; the page polls instead.
+        response = HttpResponse(status=204)
         response["Retry-After"] = str(settings.EVENT_STREAM_MAX_SECONDS)
         return response
     response = StreamingHttpResponse(_bounded(user.pk, stream_messages(merchant.pk)), content_type="text/event-stream")

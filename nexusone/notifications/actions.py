@@ -48,23 +48,20 @@ def emit(
     level: str = Level.INFO,
     link: str = "",
 ) -> Event:
-    """Announce `event_type` with a small JSON payload; the merchant's preferences choose the channels."""
-    return _record(merchant, event_type, data, title=title, body=body, level=level, link=link)[0]
+    """Announce `event_type` with a small JSON payload; the merchant's preferences choose the channels.
 
-
-def _record(
-    merchant: Merchant, event_type: str, data: dict[str, Any] | None, **text: str
-) -> tuple[Event, Notification | None]:
+    Call it inside the business change's transaction: the event and its in-app notice commit (or roll
+    back) with the change, and the other channels are reached only after it commits."""
     if event_type not in EventType.values:
         raise UnknownEvent(f"Unknown event {event_type!r}; add it to notifications.choices.EventType.")
     data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    text["title"] = text["title"][:200]
+    text = {"title": title[:200], "body": body, "level": level, "link": link}
     event = Event.objects.create(merchant=merchant, type=event_type, data=data, **text)
-    notification = None
-    if Channel.IN_APP in channels_for(get_preferences(merchant), event_type):
-        notification = Notification.objects.create(merchant=merchant, event=event_type, data=data, **text)
-    transaction.on_commit(lambda: _after_commit(event, in_app=notification is not None), robust=True)
-    return event, notification
+    in_app = Channel.IN_APP in channels_for(get_preferences(merchant), event_type)
+    if in_app:
+        Notification.objects.create(merchant=merchant, event=event_type, data=data, **text)
+    transaction.on_commit(lambda: _after_commit(event, in_app=in_app), robust=True)
+    return event
 
 
 def _after_commit(event: Event, in_app: bool) -> None:

@@ -38,7 +38,7 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // Live updates: relay /events/stream messages as htmx triggers "nx:<kind>" on <body>.
-// When the stream is refused (204, 429) or fails for good, partials are refreshed by polling instead:
+// When the stream is refused (204: no pub/sub or too many open) or fails for good, partials are refreshed by polling instead:
 // "nx:poll" on <body> every 15 s (partials list it beside their live trigger).
 (() => {
   const url = document.body.dataset.liveEvents;

@@ -94,12 +94,13 @@ def test_the_database_feed_keeps_events_for_minutes_only(settings, merchant, tim
 
 
 @pytest.mark.django_db
-def test_a_user_past_the_cap_of_open_streams_gets_429_and_polls(owner_client, owner, settings):
+def test_a_user_past_the_cap_of_open_streams_gets_no_stream_and_polls(owner_client, owner, settings):
     settings.EVENT_STREAM_MAX_PER_USER = 2
     assert _take_slot(owner.pk)
     assert _take_slot(owner.pk)
 
     response = owner_client.get(reverse("event_stream"))
 
-    assert response.status_code == 429
+    assert response.status_code == 204
+    assert not response.streaming
     assert response["Retry-After"] == str(settings.EVENT_STREAM_MAX_SECONDS)
