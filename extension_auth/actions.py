@@ -16,6 +16,8 @@ from nexusone.accounts.models import Membership, Merchant, User
 from nexusone.accounts.plans import capabilities, require_feature
 from nexusone.core.audit import record_event
 from nexusone.core.exceptions import Conflict
+from nexusone.notifications.actions import emit
+from nexusone.notifications.choices import EventType
 
 from . import tokens
 from .choices import (
@@ -100,6 +102,14 @@ def create_session(
             target=session,
             data={"permissions": wanted, "ttl_hours": ttl_hours},
             request=request,
+        )
+        emit(
+            merchant,
+            EventType.EXTENSION_SESSION_CREATED,
+            {"session_id": str(session.pk), "name": name, "user": user.email, "permissions": wanted},
+            title=f"{user.email} connected the Chrome extension ({name})",
+            body="Revoke the session on the Extension page if this was not expected.",
+            link="/extension/",
         )
     return session, tokens.encode_token(session)
 

@@ -25,8 +25,9 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from nexusone.notifications.actions import notify
+from nexusone.core.events import publish_event
 
+from . import stock_notices
 from .choices import AlertKind, AlertState, OutOfStockAction, StockStatus
 from .models import InventorySettings, Product, StockAlert, Variant
 
@@ -248,6 +249,14 @@ def settle(merchant: Merchant, *, variant_ids: Iterable[Any] = (), product_ids: 
     written, inventory_settings = resum_products(merchant.pk, ids)
     inventory_settings = inventory_settings or _inventory_settings(merchant)
     apply_stock_rules(merchant, [row.id for row in written if row.needs_rules(inventory_settings)], inventory_settings)
+    publish_stock_changed(merchant.pk, [row.id for row in written])
+
+
+def publish_stock_changed(merchant_id: Any, product_ids: Iterable[Any]) -> None:
+    """Open pages re-render these products' stock once the write commits (`stock.changed`)."""
+    ids = sorted({str(pk) for pk in product_ids})
+    if ids:
+        transaction.on_commit(lambda: publish_event(merchant_id, "stock.changed", {"product_ids": ids}), robust=True)
 
 
 def _inventory_settings(merchant: Merchant) -> InventorySettings:
@@ -343,12 +352,14 @@ def update_alerts(
             ).values_list("pk", "product_id", "kind")
         }
     now = timezone.now()
-    to_resolve, to_open = [], []
+    to_resolve, to_open, recovered = [], [], []
     for product in products:
         kind = alert_kind_for(product, inventory_settings.low_stock_threshold)
         current = open_alerts.get(product.pk)
         if current is not None and current.kind != kind:
             to_resolve.append(current.pk)
+            if current.kind == AlertKind.OUT_OF_STOCK:
+                recovered.append(product)
             current = None
         if kind is not None and current is None:
             to_open.append(
@@ -365,19 +376,6 @@ def update_alerts(
         StockAlert.objects.filter(pk__in=to_resolve).update(state=AlertState.RESOLVED, resolved_at=now)
     if to_open:
         StockAlert.objects.bulk_create(to_open)
-        for alert in to_open:
-            _notify_alert(merchant, alert)
-
-
-def _notify_alert(merchant: Merchant, alert: StockAlert) -> None:
-    product = alert.product
-    out = alert.kind == AlertKind.OUT_OF_STOCK
-    notify(
-        merchant,
-        f"inventory.{alert.kind}",
-        title=f"{'Out of stock' if out else 'Low stock'}: {product.name}"[:200],
-        body=alert_message(product, alert.kind, alert.threshold),
-        level="error" if out else "warning",
-        link=f"/inventory/?search={product.sku or product.external_id}",
-        data={"product_id": str(product.pk), "alert_id": str(alert.pk)},
-    )
+    if to_open or recovered:
+        opened = [(alert, alert_message(alert.product, alert.kind, alert.threshold)) for alert in to_open]
+        stock_notices.announce(merchant, opened, recovered)

@@ -222,7 +222,12 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NexusOne <no-reply@nexusone.local>")
-SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")  # console, twilio, or a dotted path to a backend class
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+# Outgoing webhooks may post to these hosts even when they resolve to private or loopback addresses.
+OUTGOING_WEBHOOK_ALLOWED_HOSTS = env.list("OUTGOING_WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # --- billing ------------------------------------------------------------------------
 BILLING_PROVIDER = env.str("BILLING_PROVIDER", default="manual")  # manual | stripe
@@ -357,6 +362,8 @@ CJ_CALL_LOG_ENABLED = env.bool("CJ_CALL_LOG_ENABLED", default=True)
 # Streams end after this long and the browser reconnects; tests keep it short so the
 # live server's request threads finish with the test.
 EVENT_STREAM_MAX_SECONDS = env.int("EVENT_STREAM_MAX_SECONDS", default=5 if TESTING else 300)
+# Open streams per user (tabs); past it a page polls its partials instead.
+EVENT_STREAM_MAX_PER_USER = env.int("EVENT_STREAM_MAX_PER_USER", default=6)
 
 # --- logging ---------------------------------------------------------------------------
 # Web, worker and beat all log through this (nexusone/celery.py keeps Celery from replacing it).
@@ -370,6 +377,7 @@ HOUSEKEEPING_TASKS = [
     "nexusone.suppliers.tasks.prune_call_logs",
     "nexusone.accounts.tasks.delete_old_exports_task",
     "nexusone.accounts.tasks.erase_deleted_stores_task",
+    "nexusone.notifications.tasks.sweep_notifications_task",
 ]
 CELERY_ROUTINE_LOGGERS = ["celery.app.trace", "celery.worker.strategy", "celery.beat"]
 LOGGING = {

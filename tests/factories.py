@@ -101,3 +101,14 @@ class VariantFactory(factory.django.DjangoModelFactory):
     stock_quantity = 20  # what can be sold; the supplier's stock follows it unless given
     reserved_quantity = 0
     supplier_stock = factory.LazyAttribute(lambda variant: variant.stock_quantity + variant.reserved_quantity)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An in-app notice as the notification center lists it (events themselves go through `emit`)."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    merchant = factory.SubFactory(MerchantFactory)
+    event = "sync.completed"
+    title = factory.Sequence(lambda n: f"Notice {n}")

@@ -54,6 +54,8 @@ NOT_PAGES: dict[str, str] = {
     "accounts:delete_store": "POST only",
     "accounts:exports": "an htmx fragment (the export panel) of the settings page",
     "accounts:verify_email": "a link from an email: it confirms and redirects",
+    "notifications:badge": "an htmx fragment (the header's unread count) of every page",
+    "notifications:redeliver": "POST only",
 }
 
 
@@ -73,6 +75,9 @@ PAGES: dict[str, Callable[[PageWorld], str]] = {
     "core:dashboard": lambda w: reverse("core:dashboard"),
     "core:analytics": lambda w: reverse("core:analytics"),
     "notifications:index": lambda w: reverse("notifications:index"),
+    "notifications:preferences": lambda w: reverse("notifications:preferences"),
+    "notifications:webhooks": lambda w: reverse("notifications:webhooks"),
+    "notifications:webhook": lambda w: reverse("notifications:webhook", args=[w.extras["webhook_endpoint"].pk]),
     "accounts:login": lambda w: reverse("accounts:login"),
     "accounts:signup": lambda w: reverse("accounts:signup"),
     "accounts:password_reset": lambda w: reverse("accounts:password_reset"),
@@ -166,7 +171,11 @@ def build_world(merchant, owner) -> PageWorld:
         order=order,
         import_job=_import_job(merchant, owner, products),
         sync_run=_sync_run(merchant, owner, products),
-        extras={"session": _extension_session(merchant, owner), "notification": _notification(merchant)},
+        extras={
+            "session": _extension_session(merchant, owner),
+            "notification": _notification(merchant),
+            "webhook_endpoint": _webhook_endpoint(merchant),
+        },
     )
 
 
@@ -317,10 +326,36 @@ def _extension_session(merchant, owner):
     return session
 
 
-def _notification(merchant):
-    from nexusone.notifications.actions import notify
+def _webhook_endpoint(merchant):
+    """An endpoint with one failed delivery waiting for its retry (written directly: no DNS lookup here)."""
+    from django.utils import timezone
 
-    return notify(merchant, "inventory.low_stock", title="Desk Lamp is low on stock", body="3 left at CJ.")
+    from nexusone.notifications.models import Event, WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        merchant=merchant, url="https://hooks.example.com/nexusone", events=["*"], secret="whsec_page_walk"
+    )
+    event = Event.objects.create(merchant=merchant, type="inventory.low_stock", title="Low stock: Desk Lamp")
+    WebhookDelivery.objects.create(
+        merchant=merchant,
+        endpoint=endpoint,
+        event=event,
+        event_type=event.type,
+        body="{}",
+        attempts=1,
+        response_status=500,
+        last_error="The endpoint answered 500.",
+        next_attempt_at=timezone.now() + timezone.timedelta(minutes=1),
+    )
+    return endpoint
+
+
+def _notification(merchant):
+    from tests.factories import NotificationFactory
+
+    return NotificationFactory(
+        merchant=merchant, event="inventory.low_stock", title="Desk Lamp is low on stock", body="3 left at CJ."
+    )
 
 
 # --- the browser walk ------------------------------------------------------------------------

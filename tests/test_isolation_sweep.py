@@ -46,6 +46,9 @@ API_OBJECTS: dict[str, Callable[[PageWorld], object]] = {
     "api/inventory/changes/%(pk)s/reject": change,
     "api/chrome-extension/sessions/%(pk)s": lambda w: w.extras["session"],
     "api/notifications/%(pk)s/read": lambda w: w.extras["notification"],
+    "api/webhook-endpoints/%(pk)s": lambda w: w.extras["webhook_endpoint"],
+    "api/webhook-endpoints/%(pk)s/deliveries": lambda w: w.extras["webhook_endpoint"],
+    "api/webhook-deliveries/%(pk)s/redeliver": lambda w: w.extras["webhook_endpoint"].deliveries.get(),
 }
 
 # API writes without an id in the path that name an object in their body → (that object, the body naming it).
@@ -65,6 +68,8 @@ API_OWN_ONLY: dict[tuple[str, str], str] = {
     ("api/chrome-extension/generate-token", "post"): "a session for the caller",
     ("api/notifications/read-all", "post"): "the caller's own notifications",
     ("api/merchant/plan", "post"): "the caller's own store's plan",
+    ("api/webhook-endpoints", "post"): "an endpoint for the caller's own store",
+    ("api/notifications/preferences", "put"): "the caller's own preferences",
     ("api/merchant/export", "post"): "exports the caller's own store",
     (
         "api/customers/erase",
@@ -74,6 +79,7 @@ API_OWN_ONLY: dict[tuple[str, str], str] = {
 
 # Pages and POST-only routes → the other store's object in their arguments.
 HTML_ARGS: dict[str, Callable[[PageWorld], list]] = {
+    "notifications:redeliver": lambda w: [w.extras["webhook_endpoint"].deliveries.get().pk],
     "accounts:member_update": lambda w: [w.merchant.memberships.get().pk],
     "inventory:change_decide": lambda w: [change(w).pk, "approve"],
     "inventory:product_price": lambda w: [product(w).pk],
@@ -86,6 +92,7 @@ HTML_POST_BODIES: dict[str, Callable[[PageWorld], dict]] = {
     "inventory:bulk": lambda w: {"action": "deactivate", "selected": [str(product(w).pk)]},
 }
 HTML_OWN_ONLY: dict[str, str] = {
+    "notifications:badge": "the caller's own unread count",
     "accounts:manage_billing": "the caller's own store's billing",
     "accounts:exports": "the caller's own store's exports (another's export id: 404 in accounts tests)",
     "accounts:erase_customer": "a customer of the caller's own store (accounts tests: another store untouched)",

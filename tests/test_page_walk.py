@@ -54,6 +54,7 @@ def test_routes_named_post_only_refuse_a_get(owner_client, merchant, owner, fake
         "extension_auth:revoke": [world.extras["session"].pk],
         "notifications:read": [world.extras["notification"].pk],
         "accounts:invitation_update": [uuid.uuid4()],
+        "notifications:redeliver": [world.extras["webhook_endpoint"].deliveries.get().pk],
     }
 
     for name, reason in NOT_PAGES.items():

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nexusone.core.events import publish_event
-from nexusone.notifications.actions import notify
-from nexusone.notifications.models import Level
+from nexusone.notifications.actions import emit
+from nexusone.notifications.choices import EventType, Level
 
 from ..choices import JOB_TRANSITIONS, ItemStatus, JobStatus
 from ..models import ImportItem, ImportJob
@@ -100,9 +100,11 @@ def publish_progress(job: ImportJob) -> None:
 
 def notify_finished(job: ImportJob) -> None:
     level = {JobStatus.SUCCEEDED: Level.SUCCESS, JobStatus.PARTIAL: Level.WARNING}.get(job.status, Level.ERROR)
-    notify(
+    counts = ("requested", "imported", "duplicates", "invalid", "not_found", "plan_limit", "failed")
+    emit(
         job.merchant,
-        "import.finished",
+        EventType.IMPORT_COMPLETED,
+        {"job_id": str(job.pk), "status": job.status, **{name: getattr(job, name) for name in counts}},
         title=f"Import finished: {job.imported} of {job.requested} imported",
         body=(
             f"{job.duplicates} already in the catalog, {job.invalid} invalid, {job.not_found} not found, "
@@ -110,5 +112,4 @@ def notify_finished(job: ImportJob) -> None:
         ),
         level=level,
         link=reverse("imports:job", args=[job.pk]),
-        data={"job_id": str(job.pk)},
     )

@@ -234,7 +234,7 @@ def test_a_runner_that_another_runner_overtook_leaves_the_finished_job_as_it_is(
 
     stored = ImportJob.objects.get(pk=job.pk)
     assert (stored.status, stored.error) == (JobStatus.PARTIAL, "set by the other runner")
-    assert not Notification.objects.filter(merchant=merchant, event="import.finished").exists()
+    assert not Notification.objects.filter(merchant=merchant, event="import.completed").exists()
 
 
 def test_a_queued_job_claimed_by_a_late_runner_after_it_finished_stays_finished(merchant, cj_account, catalog):
@@ -251,7 +251,7 @@ def test_finishing_notifies_the_merchant(merchant, cj_account, catalog):
     from nexusone.notifications.models import Notification
 
     job = run(merchant, [LAMP])
-    notification = Notification.objects.get(merchant=merchant, event="import.finished")
+    notification = Notification.objects.get(merchant=merchant, event="import.completed")
     assert notification.title == "Import finished: 1 of 1 imported"
     assert str(job.pk) in notification.link
 

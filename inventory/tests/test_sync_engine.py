@@ -249,7 +249,7 @@ def test_a_sync_where_every_call_fails_is_failed_and_changes_no_stock(merchant, 
 
     assert run.status == SyncStatus.FAILED
     assert set(Product.objects.values_list("stock_quantity", flat=True)) == {40}
-    assert Notification.objects.filter(event="inventory.sync_failed").count() == 1
+    assert Notification.objects.filter(event="sync.failed").count() == 1
 
 
 def test_a_transient_failure_is_retried_and_then_applied(merchant, catalog, fake_supplier):

@@ -129,7 +129,11 @@ def settings_sections(request: HttpRequest) -> list[str]:
     from django.template.loader import select_template
 
     names = []
-    for name in ("suppliers/_settings_section.html", "inventory/_settings_section.html"):
+    for name in (
+        "suppliers/_settings_section.html",
+        "inventory/_settings_section.html",
+        "notifications/_settings_section.html",
+    ):
         try:
             select_template([name])
         except Exception:  # noqa: BLE001,S112 - the app has no section (yet)

@@ -29,3 +29,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+class LiveEvent(models.Model):
+    """The live-event feed without Redis (the SQLite demo): pages' streams read the rows after their last id.
+
+    Rows are kept for minutes only (pruned by the notifications sweep)."""
+
+    id = models.BigAutoField(primary_key=True)
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=50)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -1,47 +1,79 @@
-"""notify(): the one door for telling a merchant's team (and customers) something; marking notices read."""
+"""emit(): the one door for announcing an event to a merchant's team; marking notices read.
+
+An event is written with the business change (an `Event` row, and the in-app notice when the merchant
+wants it, so both roll back with the change). After the transaction commits, a Celery task routes it
+to the other channels the merchant's preferences enable: email, SMS and outgoing webhooks.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Level, Notification
+from nexusone.core.events import publish_event
+
+from .choices import Channel, EventType, Level
+from .models import Event, Notification
+from .preferences import channels_for, get_preferences
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["emit", "mark_all_read", "mark_read", "send_email", "unread_count"]
 
-def notify(
+
+class UnknownEvent(ValueError):
+    """An event name that is not in EventType: a programming error, caught by tests."""
+
+
+def emit(
     merchant: Merchant,
-    event: str,
+    event_type: str,
+    data: dict[str, Any] | None = None,
     *,
     title: str,
     body: str = "",
     level: str = Level.INFO,
     link: str = "",
-    data: dict[str, Any] | None = None,
-    email_team: bool = False,
-) -> Notification:
-    """Write an in-app notification; optionally email the merchant's owners and managers."""
-    notification = Notification.objects.create(
-        merchant=merchant, event=event, title=title, body=body, level=level, link=link, data=data or {}
-    )
-    if email_team:
-        recipients = list(
-            merchant.memberships.filter(role__in=["owner", "manager"]).values_list("user__email", flat=True)
-        )
-        transaction.on_commit(lambda: send_email(recipients, title, body))
-    return notification
+) -> Event:
+    """Announce `event_type` with a small JSON payload; the merchant's preferences choose the channels.
+
+    Call it inside the business change's transaction: the event and its in-app notice commit (or roll
+    back) with the change, and the other channels are reached only after it commits."""
+    if event_type not in EventType.values:
+        raise UnknownEvent(f"Unknown event {event_type!r}; add it to notifications.choices.EventType.")
+    data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    text = {"title": title[:200], "body": body, "level": level, "link": link}
+    event = Event.objects.create(merchant=merchant, type=event_type, data=data, **text)
+    in_app = Channel.IN_APP in channels_for(get_preferences(merchant), event_type)
+    if in_app:
+        Notification.objects.create(merchant=merchant, event=event_type, data=data, **text)
+    transaction.on_commit(lambda: _after_commit(event, in_app=in_app), robust=True)
+    return event
+
+
+def _after_commit(event: Event, in_app: bool) -> None:
+    from .tasks import dispatch_event_task
+
+    if in_app:
+        publish_event(event.merchant_id, "notification", {"event": event.type, "title": event.title})
+    dispatch_event_task.delay(str(event.pk))
+
+
+def unread_count(merchant: Merchant) -> int:
+    return Notification.objects.for_merchant(merchant).filter(read_at__isnull=True).count()
 
 
 def mark_read(notification: Notification) -> Notification:
@@ -49,12 +81,16 @@ def mark_read(notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        publish_event(notification.merchant_id, "notification", {"read": str(notification.pk)})
     return notification
 
 
 def mark_all_read(merchant: Merchant) -> int:
     """Mark every unread notification of the merchant read, in one statement; returns how many."""
-    return Notification.objects.for_merchant(merchant).filter(read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.for_merchant(merchant).filter(read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        publish_event(merchant.pk, "notification", {"read": "all"})
+    return marked
 
 
 def send_email(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from nexusone.core.audit import record_event
 from nexusone.core.exceptions import InvalidTransition
-from nexusone.notifications.actions import notify
+from nexusone.notifications.actions import emit
 from nexusone.notifications.models import Level
 from nexusone.suppliers.base import SupplierUnavailable
 from nexusone.suppliers.errors import SupplierNotConnected
@@ -124,9 +124,10 @@ def cancel_order(order: Order, *, by: User | None = None, reason: str = "", sour
                 "request the cancellation at CJ (support or dispute)."
             )
             stock_note = "reservation released" if release_stock(order) else ""
-            notify(
+            emit(
                 order.merchant,
                 "order.cancel_at_cj",
+                {"order_id": str(order.pk), "reference": order.reference},
                 title=f"Cancel order {order.reference} at CJ",
                 body=order.cancellation_note,
                 level=Level.WARNING,

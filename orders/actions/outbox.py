@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from nexusone.notifications.actions import notify
+from nexusone.notifications.actions import emit
 from nexusone.notifications.models import Level
 from nexusone.suppliers.base import (
     Address,
@@ -256,9 +256,10 @@ def mark_submission(
 def _notify_slow(submission: SupplierSubmission) -> None:
     if submission.attempts == NOTIFY_AFTER_ATTEMPTS:
         order = submission.order
-        notify(
+        emit(
             submission.merchant,
             "order.delayed",
+            {"order_id": str(order.pk), "reference": order.reference},
             title=f"Order {order.reference} has not reached CJ yet",
             body=f"{submission.attempts} attempts so far ({submission.last_error}). It keeps retrying.",
             level=Level.WARNING,
@@ -304,9 +305,10 @@ def accept_submission(submission: SupplierSubmission, supplier_order: SupplierOr
     if mapped and mapped != OrderStatus.CONFIRMED:
         advance_from_supplier(order, mapped, source=EventSource.SUPPLIER)
     if order.awaiting_payment:
-        notify(
+        emit(
             order.merchant,
             "order.awaiting_payment",
+            {"order_id": str(order.pk), "reference": order.reference},
             title=f"Order {order.reference} is waiting for payment at CJ",
             body="CJ accepted the order; pay it in your CJ account (or turn on automatic payment) so it ships.",
             level=Level.WARNING,
@@ -326,9 +328,10 @@ def fail_submission(submission: SupplierSubmission, message: str) -> Order:
     if order.status == OrderStatus.PENDING:
         release_stock(order)
         transition_order(order, OrderStatus.FAILED, source=EventSource.SUPPLIER, note=message)
-        notify(
+        emit(
             order.merchant,
             "order.failed",
+            {"order_id": str(order.pk), "reference": order.reference},
             title=f"Order {order.reference} failed at CJ",
             body=message,
             level=Level.ERROR,

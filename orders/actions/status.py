@@ -11,6 +11,8 @@ from django.utils import timezone
 from nexusone.accounts.models import Merchant
 from nexusone.core.events import publish_event
 from nexusone.core.exceptions import InvalidTransition
+from nexusone.notifications.actions import emit
+from nexusone.notifications.choices import EventType, Level
 
 from ..choices import PROGRESS, TRANSITIONS, EventSource, LogOutcome, OrderStatus
 from ..models import FulfillmentLog, Order, OrderStatusEvent
@@ -48,6 +50,31 @@ def publish_status(order: Order) -> None:
     transaction.on_commit(lambda: publish_event(order.merchant_id, "order.status", data))
 
 
+# The event each new status announces (a failure is announced by the outbox, with CJ's reason).
+STATUS_EVENTS = {OrderStatus.SHIPPED: EventType.ORDER_SHIPPED, OrderStatus.DELIVERED: EventType.ORDER_DELIVERED}
+
+
+def announce_order(order: Order, event: str, *, from_status: str = "") -> None:
+    """Tell the merchant's channels about the order (with its reference, status and total)."""
+    payload = {
+        "order_id": str(order.pk),
+        "reference": order.reference,
+        "status": order.status,
+        "total_amount": str(order.total_amount),
+        "currency": order.currency,
+    }
+    if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        payload["tracking_number"] = order.tracking_number
+    if from_status:
+        payload["from_status"] = from_status
+    if event == EventType.ORDER_CREATED:
+        title = f"New order {order.reference}: {order.total_amount} {order.currency}"
+    else:
+        title = f"Order {order.reference} is {order.get_status_display().lower()}"
+    level = Level.SUCCESS if order.status == OrderStatus.DELIVERED else Level.INFO
+    emit(order.merchant, event, payload, title=title, level=level, link=f"/orders/{order.pk}/")
+
+
 def transition_order(
     order: Order,
     to_status: str,
@@ -82,6 +109,8 @@ def transition_order(
     if to_status in CUSTOMER_EMAIL_STATUSES and to_status != OrderStatus.REFUNDED:
         email_customer(order, to_status)
     publish_status(order)
+    if to_status != OrderStatus.FAILED:
+        announce_order(order, STATUS_EVENTS.get(to_status, EventType.ORDER_STATUS_CHANGED), from_status=from_status)
     return order
 
 

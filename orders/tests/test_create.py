@@ -166,3 +166,19 @@ def test_later_changes_of_an_order_are_still_audit_logged(merchant, account, var
     actions.cancel_order(order, reason="changed mind")
 
     assert LogEntry.objects.get_for_object(order).filter(action=LogEntry.Action.UPDATE).exists()
+
+
+def test_a_new_order_and_its_status_changes_are_announced_to_the_merchant(
+    merchant, account, variant, django_capture_on_commit_callbacks
+):
+    from nexusone.notifications.models import Event
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order, _ = actions.create_order(merchant, order_input(variant, 1))
+    actions.submit_order(order.submission.pk)
+
+    created = Event.objects.get(type="order.created")
+    assert created.data["reference"] == order.reference
+    assert created.link == f"/orders/{order.pk}/"
+    changed = Event.objects.filter(type="order.status_changed").order_by("created_at")
+    assert (changed[0].data["from_status"], changed[0].data["status"]) == ("pending", "confirmed")

@@ -38,17 +38,24 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // Live updates: relay /events/stream messages as htmx triggers "nx:<kind>" on <body>.
-// A 204 (no pub/sub available) closes the stream; partials keep polling then.
+// When the stream is refused (204: no pub/sub or too many open) or fails for good, partials are refreshed by polling instead:
+// "nx:poll" on <body> every 15 s (partials list it beside their live trigger).
 (() => {
-  if (!document.body.dataset.liveEvents || !window.EventSource) return;
-  const source = new EventSource(document.body.dataset.liveEvents);
+  const url = document.body.dataset.liveEvents;
+  if (!url) return;
+  let poller = null;
+  const trigger = (name, detail) => { if (window.htmx) window.htmx.trigger(document.body, name, detail || {}); };
+  const startPolling = () => { if (!poller) poller = window.setInterval(() => trigger("nx:poll"), 15000); };
+  if (!window.EventSource) { startPolling(); return; }
+  const source = new EventSource(url);
   const relay = (event) => {
     let detail = {};
     try { detail = JSON.parse(event.data); } catch (_) { /* keep empty */ }
-    if (window.htmx) window.htmx.trigger(document.body, `nx:${event.type}`, detail);
+    trigger(`nx:${event.type}`, detail);
   };
   ["sync.progress", "sync.finished", "stock.changed", "order.status", "import.progress", "notification"].forEach(
     (kind) => source.addEventListener(kind, relay),
   );
-  source.onerror = () => { if (source.readyState === EventSource.CLOSED) source.close(); };
+  source.onopen = () => { if (poller) { window.clearInterval(poller); poller = null; } };
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) { source.close(); startPolling(); } };
 })();

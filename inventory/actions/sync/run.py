@@ -18,13 +18,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nexusone.core.events import publish_event
-from nexusone.notifications.actions import notify
+from nexusone.notifications.actions import emit
+from nexusone.notifications.choices import EventType, Level
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import Supplier, SupplierError, WebhookEvent
 from nexusone.suppliers.registry import get_supplier
 
 from ...choices import ACTIVE_SYNC_STATUSES, SYNC_TRANSITIONS, ChangeStatus, SyncStatus, SyncTrigger
 from ...models import Product, SyncChange, SyncRun
+from ...stock_notices import batched_by_run
 from ..preferences import get_inventory_settings
 from ..pricing import default_rule
 from . import fetch
@@ -104,6 +106,7 @@ class BatchResult:
     fatal: SupplierError | None = None
 
 
+@batched_by_run  # its stock news goes out as one message per kind
 def execute_sync(
     run: SyncRun,
     *,
@@ -218,24 +221,56 @@ def _outcome(run: SyncRun, fatal: SupplierError | None, errors: list[dict[str, s
 
 
 def finish_run(run: SyncRun, status: str, errors: list[dict[str, str]]) -> SyncRun:
-    """Running → its outcome, with the errors kept; a failed run notifies the merchant."""
+    """Running → its outcome, with the errors kept; the merchant hears how it ended."""
     SYNC_TRANSITIONS.check(run.status, status)
     run.status = status
     run.errors = errors[:MAX_ERRORS_KEPT]
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "errors", "finished_at", "failed", "updated_at"])
     publish_progress(run, kind="sync.finished")
-    if status == SyncStatus.FAILED and not run.dry_run:
-        notify(
-            run.merchant,
-            "inventory.sync_failed",
-            title="Inventory sync failed",
-            body=(errors[0]["detail"] if errors else "The sync failed."),
-            level="error",
-            link=f"/inventory/syncs/{run.pk}/",
-            data={"run_id": str(run.pk)},
-        )
+    if not run.dry_run:
+        announce_run(run, errors)
     return run
+
+
+def announce_run(run: SyncRun, errors: list[dict[str, str]]) -> None:
+    """sync.failed with the first error, or sync.completed with the counts."""
+    counts = {name: getattr(run, name) for name in ("total", "processed", "changed", "failed")}
+    payload = {"run_id": str(run.pk), "status": run.status, "trigger": run.trigger, **counts}
+    link = f"/inventory/syncs/{run.pk}/"
+    if run.status == SyncStatus.FAILED:
+        body = errors[0]["detail"] if errors else "The sync failed."
+        emit(
+            run.merchant,
+            EventType.SYNC_FAILED,
+            payload,
+            title="Inventory sync failed",
+            body=body,
+            level=Level.ERROR,
+            link=link,
+        )
+        return
+    held = SyncChange.objects.filter(merchant_id=run.merchant_id, run=run, status=ChangeStatus.HELD).count()
+    if held:
+        emit(
+            run.merchant,
+            EventType.PRICE_CHANGE_HELD,
+            {**payload, "held": held},
+            title=f"{held} price change(s) held for review",
+            body="CJ's cost moved past your guardrail; approve or reject each change before prices follow.",
+            level=Level.WARNING,
+            link="/inventory/changes/",
+        )
+    partial = run.status == SyncStatus.PARTIAL
+    emit(
+        run.merchant,
+        EventType.SYNC_COMPLETED,
+        payload,
+        title=f"Inventory sync {'partly done' if partial else 'finished'}: {run.changed} product(s) changed",
+        body=f"{run.processed} of {run.total} checked, {run.changed} changed, {run.failed} failed.",
+        level=Level.WARNING if partial else Level.SUCCESS,
+        link=link,
+    )
 
 
 def publish_progress(run: SyncRun, kind: str = "sync.progress") -> None:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ...choices import ChangeStatus
+from ...choices import ChangeKind, ChangeStatus
 from ...models import Product, SyncChange, Variant
-from ...stock import apply_stock_rules, resum_products, sellable
+from ...stock import apply_stock_rules, publish_stock_changed, resum_products, sellable
 from ..review import supersede_held
 from .diff import SYNC_STATE_FIELDS, ProductRow, SyncContext, VariantRow
 
@@ -72,6 +72,7 @@ def flush_writes(run: SyncRun, pending: PendingWrites, context: SyncContext) -> 
                 {row.id for row in pending.product_rows} | {change.product.pk for change in pending.changes},
             )
         apply_stock_rules(run.merchant, [product.pk for product in pending.products], context.settings)
+        publish_stock_changed(run.merchant_id, [c.product.pk for c in pending.changes if c.kind == ChangeKind.STOCK])
     pending.clear()
     return errors
 

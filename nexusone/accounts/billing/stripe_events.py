@@ -127,14 +127,15 @@ def _subscription_changed(merchant: Merchant, subscription: dict[str, Any], even
 
 
 def _payment_failed(merchant: Merchant, invoice: dict[str, Any], event: dict[str, Any]) -> str:
-    from nexusone.notifications.actions import notify
+    from nexusone.notifications.actions import emit
     from nexusone.notifications.models import Level
 
     retry = invoice.get("next_payment_attempt")
     when = f" Stripe tries again on {datetime.fromtimestamp(retry, tz=UTC):%d %b %Y}." if retry else ""
-    notify(
+    emit(
         merchant,
         "billing.payment_failed",
+        {"retry_at": retry},
         title=f"Payment for your {merchant.get_plan_display()} plan failed",
         body=(
             f"Your card was declined.{when} Update your payment details in Settings → Plan → Manage billing; "
@@ -142,18 +143,18 @@ def _payment_failed(merchant: Merchant, invoice: dict[str, Any], event: dict[str
         ),
         level=Level.WARNING,
         link="/accounts/settings/plan/",
-        email_team=True,
     )
     return "payment failed: notice sent"
 
 
 def _notify_moved_to_free(merchant: Merchant, old_plan: str, status: str) -> None:
-    from nexusone.notifications.actions import notify
+    from nexusone.notifications.actions import emit
     from nexusone.notifications.models import Level
 
-    notify(
+    emit(
         merchant,
         "billing.plan_ended",
+        {"status": status, "from": old_plan},
         title=f"Your {Plan(old_plan).label} subscription ended; the store is on the Free plan",
         body=(
             "Stripe could not collect the payment (or the subscription was cancelled). Nothing was deleted; "
@@ -161,8 +162,6 @@ def _notify_moved_to_free(merchant: Merchant, old_plan: str, status: str) -> Non
         ),
         level=Level.ERROR,
         link="/accounts/settings/plan/",
-        data={"status": status, "from": old_plan},
-        email_team=True,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from nexusone.core.audit import record_event
-from nexusone.notifications.actions import notify
+from nexusone.notifications.actions import emit
 from nexusone.suppliers.models import WebhookMessage
 from orders.models import CommissionEntry, FulfillmentLog, Order, OrderLine, OrderStatusEvent, Shipment
 from tests.factories import ProductFactory, VariantFactory
@@ -101,12 +101,12 @@ def make_order(
         payload={"orderId": order.external_order_id, "shippingCustomerName": name, "email": email},
         raw_body=f'{{"shippingCustomerName": "{name}", "email": "{email}"}}',
     )
-    notify(
+    emit(
         merchant,
         "order.created",
+        {"customer": {"name": name, "email": email}},
         title=f"New order {reference} from {name}",
         body=f"Customer: {email}",
-        data={"customer": {"name": name, "email": email}},
     )
     record_event(
         "order.created", merchant=merchant, target=order, data={"customer_email": email, "reference": reference}

@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import jwt_client
 from nexusone.accounts.choices import Role
-from nexusone.notifications.actions import notify
-from tests.factories import MembershipFactory, MerchantFactory, UserFactory
+from tests.factories import MembershipFactory, MerchantFactory, NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ def _user_reads(queries) -> list[str]:
 
 
 def test_a_request_reads_the_user_with_its_memberships_in_one_query(owner, merchant):
-    notify(merchant, "test.note", title="Hello")
+    NotificationFactory(merchant=merchant, event="test.note", title="Hello")
     api = jwt_client(owner)
 
     with CaptureQueriesContext(connection) as ctx:
@@ -34,7 +33,7 @@ def test_a_request_reads_the_user_with_its_memberships_in_one_query(owner, merch
 def test_the_merchant_header_chooses_among_the_users_memberships(owner, merchant):
     second = MerchantFactory()
     MembershipFactory(user=owner, merchant=second, role=Role.VIEWER)
-    notify(second, "test.note", title="For the second store")
+    NotificationFactory(merchant=second, event="test.note", title="For the second store")
     api = jwt_client(owner)
 
     chosen = api.get("/api/notifications", HTTP_X_MERCHANT_ID=str(second.pk))
@@ -71,7 +70,7 @@ def test_a_token_for_a_deleted_user_is_refused(owner):
 def test_the_merchant_header_may_spell_the_id_in_any_uuid_form(owner, spelling):
     second = MerchantFactory()
     MembershipFactory(user=owner, merchant=second, role=Role.VIEWER)
-    notify(second, "test.note", title="For the second store")
+    NotificationFactory(merchant=second, event="test.note", title="For the second store")
 
     response = jwt_client(owner).get("/api/notifications", HTTP_X_MERCHANT_ID=spelling(str(second.pk)))
 
@@ -80,8 +79,8 @@ def test_the_merchant_header_may_spell_the_id_in_any_uuid_form(owner, spelling):
 
 @pytest.mark.parametrize("header", ["not-a-uuid", "OTHER"])
 def test_a_header_naming_a_store_the_user_is_not_in_acts_for_their_own(owner, merchant, other_merchant, header):
-    notify(merchant, "test.note", title="Mine")
-    notify(other_merchant, "test.note", title="Theirs")
+    NotificationFactory(merchant=merchant, event="test.note", title="Mine")
+    NotificationFactory(merchant=other_merchant, event="test.note", title="Theirs")
     wanted = str(other_merchant.pk) if header == "OTHER" else header
 
     response = jwt_client(owner).get("/api/notifications", HTTP_X_MERCHANT_ID=wanted)
@@ -103,7 +102,7 @@ def test_an_inactive_user_gets_the_same_answer_with_or_without_a_store(owner):
 
 
 def test_a_session_request_with_a_malformed_merchant_header_acts_for_the_users_store(owner_client, merchant):
-    notify(merchant, "test.note", title="Mine")
+    NotificationFactory(merchant=merchant, event="test.note", title="Mine")
 
     response = owner_client.get("/api/notifications", HTTP_X_MERCHANT_ID="not-a-uuid")
 

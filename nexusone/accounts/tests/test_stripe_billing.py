@@ -194,7 +194,7 @@ def test_an_unpaid_subscription_after_stripes_retries_moves_the_store_to_free(cl
 
 
 def test_a_failed_payment_warns_the_team_and_keeps_the_plan(
-    client, merchant, owner, frozen_clock, django_capture_on_commit_callbacks
+    client, merchant, owner, frozen_clock, django_capture_on_commit_callbacks, eager_celery
 ):
     BillingAccount.objects.create(merchant=merchant, customer_id="cus_NffrFeUfNV2Hib", subscription_id="sub_1")
     with django_capture_on_commit_callbacks(execute=True):
