@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "orders",
     "imports",
     "extension_auth",
+    "analytics",
 ]
 
 MIDDLEWARE = [

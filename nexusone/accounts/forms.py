@@ -2,7 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .choices import Role
-from .models import Merchant
+from .models import Merchant, available_timezones
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -16,9 +20,13 @@ class SignUpForm(forms.Form):
 
 
 class MerchantForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Time zone", help_text="Analytics days and periods follow it.", choices=timezone_choices
+    )
+
     class Meta:
         model = Merchant
-        fields = ["name"]
+        fields = ["name", "timezone"]
 
 
 class MemberForm(forms.Form):
