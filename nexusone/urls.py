@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("imports.api.urls")),
     path("", include("extension_auth.api.urls")),
     path("", include("nexusone.notifications.api.urls")),
+    path("", include("analytics.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -29,6 +30,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("imports/", include("imports.urls")),
     path("extension/", include("extension_auth.urls")),
+    path("", include("analytics.urls")),
     path("", include("nexusone.core.urls")),
 ]
 

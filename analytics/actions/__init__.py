@@ -9,6 +9,7 @@ from .ratings import AlreadyRated, InvalidRatingLink, order_for_token, rate_orde
 from .reports import (
     average_stock,
     category_trends,
+    dashboard_cards,
     product_figures,
     product_row,
     reorder_suggestions,
@@ -25,6 +26,7 @@ __all__ = [
     "StorefrontEvent",
     "average_stock",
     "category_trends",
+    "dashboard_cards",
     "order_changed",
     "order_for_token",
     "parse_period",

@@ -32,7 +32,7 @@ def rating_token(order: Order) -> str:
     return signing.dumps({"m": str(order.merchant_id), "o": str(order.pk)}, salt=SALT, compress=True)
 
 
-def rating_url(order: Order, score: int | None = None) -> str:
+def rating_url(order: Order, score: int | str | None = None) -> str:
     url = settings.SITE_URL.rstrip("/") + reverse("analytics:rate", args=[rating_token(order)])
     return f"{url}?score={score}" if score else url
 

@@ -315,3 +315,16 @@ def summary(merchant: Merchant, period: Period) -> dict[str, Any]:
         "series": totals.series,
         "fulfillment_distribution": fulfillment_distribution(totals.histograms),
     }
+
+
+def dashboard_cards(merchant: Merchant, days: int = 30) -> list[dict[str, Any]]:
+    """Revenue and the store's earnings over the last `days` days, for the dashboard home."""
+    totals = store_totals(merchant, Period.ending(store_today(merchant), days)).figures
+    return [
+        {"label": "Revenue", "value": f"{money(totals['revenue'])} {merchant.currency}", "hint": f"last {days} days"},
+        {
+            "label": "Your earnings",
+            "value": f"{money(totals['commission_client'])} {merchant.currency}",
+            "hint": f"last {days} days · {totals['orders']} orders",
+        },
+    ]

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
 ]
 urlpatterns += [
-    path("analytics/", views.analytics, name="analytics"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<uuid:notification_id>/read/", views.notification_read, name="notification_read"),
 ]

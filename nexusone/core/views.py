@@ -33,13 +33,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def analytics(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/placeholder.html", {"title": "Analytics", "message": "Analytics appear once orders flow."}
-    )
-
-
-@login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     from nexusone.notifications.models import Notification
 
