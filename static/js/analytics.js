@@ -1,5 +1,7 @@
 // The analytics page's charts, drawn from the JSON the server puts in #analytics-data (no inline script: CSP).
 // htmx swaps #report when the range changes; the charts are then drawn again from the new JSON.
+// Canvases carry data-chart, not ids: htmx "settles" elements whose id survives a swap by copying their style
+// attribute, which CSP (style-src 'self') refuses once Chart.js has sized them.
 (() => {
   const charts = {};
 
@@ -8,11 +10,11 @@
     return node ? JSON.parse(node.textContent) : null;
   };
 
-  const draw = (id, config) => {
-    const canvas = document.getElementById(id);
-    if (charts[id]) charts[id].destroy();
+  const draw = (name, config) => {
+    const canvas = document.querySelector(`#report canvas[data-chart="${name}"]`);
+    if (charts[name]) charts[name].destroy();
     if (!canvas) return;
-    charts[id] = new window.Chart(canvas, config);
+    charts[name] = new window.Chart(canvas, config);
   };
 
   const money = (value) => Number.parseFloat(value);
@@ -21,7 +23,7 @@
     const data = readData();
     if (!data || !window.Chart) return;
     const options = { responsive: true, maintainAspectRatio: false, animation: false };
-    draw("chart-revenue", {
+    draw("revenue", {
       type: "bar",
       data: {
         labels: data.series.map((p) => p.day),
@@ -34,7 +36,7 @@
     });
     const stages = Object.entries(data.fulfillment);
     const hours = [...new Set(stages.flatMap(([, buckets]) => buckets.map((b) => b.hours)))].sort((a, b) => a - b);
-    draw("chart-fulfillment", {
+    draw("fulfillment", {
       type: "bar",
       data: {
         labels: hours.map((h) => `${h} h`),
@@ -45,7 +47,7 @@
       },
       options: { ...options, scales: { y: { beginAtZero: true, title: { display: true, text: "Orders" } } } },
     });
-    draw("chart-products", {
+    draw("products", {
       type: "bar",
       data: {
         labels: data.top_products.map((p) => p.name),
@@ -56,7 +58,7 @@
       },
       options: { ...options, indexAxis: "y" },
     });
-    draw("chart-categories", {
+    draw("categories", {
       type: "bar",
       data: {
         labels: data.categories.map((c) => c.category),
