@@ -55,8 +55,8 @@ test-extension: ## the Chrome extension's unit tests (node's test runner; node f
 	scripts/ensure_node.sh
 	cd extension && node --test tests/
 
-extension: install ## build the Chrome extension zip into dist/ (Chrome Web Store, or unzip and "Load unpacked")
-	$(PY) manage.py build_extension --out dist
+extension: install ## build the Chrome extension zip into dist/ (SERVER_URL=https://... for a self-hosted server)
+	$(PY) manage.py build_extension --out dist --server "$(SERVER_URL)"
 
 lint: install ## ruff check + format check
 	$(VENV)/bin/ruff check .

@@ -23,3 +23,26 @@ def snapshot_stock_task() -> int:
     from . import actions
 
     return sum(actions.snapshot_stock(merchant) for merchant in Merchant.objects.iterator())
+
+
+REBUILD_TASK = "analytics.tasks.rebuild_task"
+
+
+@shared_task(name=REBUILD_TASK, ignore_result=True)
+def rebuild_task(merchant_id: str) -> int:
+    from nexusone.accounts.models import Merchant
+
+    from . import actions
+
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    return actions.rebuild(merchant) if merchant else 0
+
+
+def queue_rebuild(merchant) -> None:
+    """The store's days moved (new time zone): count every order on its new day, in the background."""
+    import logging
+
+    try:
+        rebuild_task.delay(str(merchant.pk))
+    except Exception:  # noqa: BLE001 - no broker: `manage.py rebuild_analytics` does the same
+        logging.getLogger(__name__).warning("Could not queue the analytics rebuild of %s", merchant.pk)

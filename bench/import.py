@@ -88,13 +88,13 @@ def bench_fake(args) -> None:
     database_url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='nexusone-bench-')}/bench.sqlite3"
     setup_django(database_url, "http://fake.invalid/api2.0/v1")
     from nexusone.accounts.actions import create_merchant
-    from nexusone.suppliers.models import SupplierAccount
+    from nexusone.suppliers.actions import set_api_key
     from tests.fakes import FakeSupplier
 
     merchant = create_merchant(
         name="Bench", email=f"bench-import-{time.time_ns()}@example.com", password="bench-pass-2026", plan="premium"
     ).merchant
-    SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj", defaults={"api_key": "fake"})
+    set_api_key(merchant, "fake")
     fake = FakeSupplier()
     pids = [f"{1424608189734850560 + n}" for n in range(args.products)]
     for index, pid in enumerate(pids):
@@ -119,17 +119,15 @@ def bench_sandbox(args) -> None:
         from django.core.cache import cache
 
         from nexusone.accounts.actions import create_merchant
+        from nexusone.suppliers.actions import set_api_key
         from nexusone.suppliers.cj.client import CJSupplier
         from nexusone.suppliers.cj.sandbox.catalog import build_catalog
         from nexusone.suppliers.cj.tokens import cj_account_key
-        from nexusone.suppliers.models import SupplierAccount
 
         merchant = create_merchant(
             name="Bench", email=f"bench-import-{time.time_ns()}@example.com", password="bench-pass-2026", plan="premium"
         ).merchant
-        account, _ = SupplierAccount.objects.update_or_create(
-            merchant=merchant, supplier="cj", defaults={"api_key": "sandbox-key", "qps": args.qps}
-        )
+        account = set_api_key(merchant, "sandbox-key", qps=args.qps)
         cache.delete(f"supplier:cj:login:{cj_account_key(account)}")
         CJSupplier(account).connect()
         pids = list(build_catalog(count=args.products)[0])

@@ -61,15 +61,13 @@ def main() -> None:
         from inventory.choices import SyncTrigger
         from inventory.demo import add_catalog_product as add_product
         from nexusone.accounts.actions import create_merchant
+        from nexusone.suppliers.actions import set_api_key
         from nexusone.suppliers.cj.client import CJSupplier
         from nexusone.suppliers.cj.sandbox.catalog import build_catalog
         from nexusone.suppliers.cj.tokens import cj_account_key
-        from nexusone.suppliers.models import SupplierAccount
 
         merchant = create_merchant(name="Bench", email="bench@example.com", password="bench-pass-2026").merchant
-        account, _ = SupplierAccount.objects.update_or_create(
-            merchant=merchant, supplier="cj", defaults={"api_key": "sandbox-key", "qps": args.qps}
-        )
+        account = set_api_key(merchant, "sandbox-key", qps=args.qps)
         cache.delete(f"supplier:cj:login:{cj_account_key(account)}")
         CJSupplier(account).connect()
         catalog, _ = build_catalog(count=args.products)

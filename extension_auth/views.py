@@ -87,8 +87,10 @@ def revoke_all(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def download(request: HttpRequest) -> HttpResponse:
-    """The extension's zip, built from the extension's sources on each download (a few milliseconds)."""
-    response = HttpResponse(build_extension_zip(), content_type="application/zip")
+    """The extension's zip, built from the extension's sources on each download (a few milliseconds), for the
+    server the merchant downloaded it from."""
+    zipped = build_extension_zip(server_url=request.build_absolute_uri("/"))
+    response = HttpResponse(zipped, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{zip_name()}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .choices import AlertKind, AlertState, ChangeStatus, StockStatus, SyncStatus, SyncTrigger
@@ -20,6 +20,16 @@ PRODUCT_ORDERING = (
     ("updated_at", "updated_at"),
     ("last_sync_at", "last_sync_at"),
 )
+
+
+def product_search(value: str) -> Q:
+    """Products whose name or SKU (or a variant's SKU) holds `value`, or whose CJ ID is `value`."""
+    return (
+        Q(name__icontains=value)
+        | Q(sku__icontains=value)
+        | Q(external_id__iexact=value)
+        | Q(variants__sku__icontains=value)
+    )
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -45,12 +55,7 @@ class ProductFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(sku__icontains=value)
-            | Q(external_id__iexact=value)
-            | Q(variants__sku__icontains=value)
-        ).distinct()
+        return queryset.filter(product_search(value)).distinct()
 
     def filter_stock(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         threshold = Coalesce(F("low_stock_threshold"), self.default_threshold)
@@ -73,12 +78,21 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class SyncRunFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Product")
     status = django_filters.ChoiceFilter(choices=SyncStatus.choices)
     trigger = django_filters.ChoiceFilter(choices=SyncTrigger.choices)
 
     class Meta:
         model = SyncRun
-        fields = ["status", "trigger"]
+        fields = ["search", "status", "trigger"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Runs that changed a product found by `value` (as the product search finds it)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        products = Product.objects.filter(product_search(value)).values("pk")
+        return queryset.filter(Exists(SyncChange.objects.filter(run=OuterRef("pk"), product__in=products)))
 
 
 class StockAlertFilter(django_filters.FilterSet):

@@ -18,12 +18,12 @@ from rest_framework.request import Request
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.core.forms import apply_validation_error
-from nexusone.core.rendering import render_partial
+from nexusone.core.rendering import render_page, render_partial, wants_partial
 
 from . import actions
 from .api.views import ProductPagination
 from .choices import ChangeStatus, StockStatus, SyncStatus, SyncTrigger
-from .filters import PRODUCT_ORDERING, ProductFilter
+from .filters import PRODUCT_ORDERING, ProductFilter, SyncRunFilter
 from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, PricingRuleForm
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
 
@@ -73,7 +73,8 @@ def _progress_response(request: HttpRequest, merchant, run: SyncRun | None = Non
 def index(request: HttpRequest) -> HttpResponse:
     """The catalog: table with filters and cursor pages, Sync now with progress, alerts."""
     merchant = current_merchant(request)
-    partial = request.GET.get("partial") if request.htmx else None
+    # htmx names the part it wants (`?partial=`); the filter form's requests get the table.
+    partial = request.GET.get("partial", "table") if wants_partial(request) else None
     if partial == "progress":
         return _progress_response(request, merchant)
     inventory_settings = actions.get_inventory_settings(merchant)
@@ -188,14 +189,23 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
 def sync_history(request: HttpRequest) -> HttpResponse:
     merchant = current_merchant(request)
     runs = SyncRun.objects.for_merchant(merchant).order_by("-created_at")
+    filterset = SyncRunFilter(request.GET or None, queryset=runs)
+    if filterset.is_bound and filterset.is_valid():
+        runs = filterset.qs
     paginator = ProductPagination()
     paginator.ordering = ("-created_at", "-id")
     paginator.get_ordering = lambda *args: ("-created_at", "-id")
     page = paginator.paginate_queryset(runs, Request(request))
-    context = {"runs": page, "next_link": paginator.get_next_link(), "previous_link": paginator.get_previous_link()}
-    has_active = any(run.is_active for run in page)
-    context["polling"] = has_active
-    return render_partial(request, "inventory/syncs.html", context, "runs" if request.htmx else None)
+    context = {
+        "runs": page,
+        "next_link": paginator.get_next_link(),
+        "previous_link": paginator.get_previous_link(),
+        "polling": any(run.is_active for run in page),
+        "status_choices": SyncStatus.choices,
+        "trigger_choices": SyncTrigger.choices,
+        "has_filters": any(request.GET.get(k) for k in ("search", "status", "trigger")),
+    }
+    return render_page(request, "inventory/syncs.html", context, "runs")
 
 
 @login_required

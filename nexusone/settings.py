@@ -293,11 +293,29 @@ CJ_CALL_LOG_ENABLED = env.bool("CJ_CALL_LOG_ENABLED", default=True)
 EVENT_STREAM_MAX_SECONDS = env.int("EVENT_STREAM_MAX_SECONDS", default=5 if TESTING else 300)
 
 # --- logging ---------------------------------------------------------------------------
+# Web, worker and beat all log through this (nexusone/celery.py keeps Celery from replacing it).
+# Beat's periodic upkeep: Celery's routine lines about these tasks (received, succeeded, sent on
+# schedule) are logged at DEBUG; their failures and every other task's lines stay visible.
+HOUSEKEEPING_TASKS = [
+    "nexusone.core.tasks.heartbeat",
+    "orders.tasks.sweep_submissions_task",
+    "orders.tasks.sweep_webhooks_task",
+    "orders.tasks.poll_tracking_task",
+    "nexusone.suppliers.tasks.prune_call_logs",
+]
+CELERY_ROUTINE_LOGGERS = ["celery.app.trace", "celery.worker.strategy", "celery.beat"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "nexusone.core.logging.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {"console": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        "redact": {"()": "nexusone.core.logging.RedactSecretsFilter"},
+        "quiet_housekeeping": {"()": "nexusone.core.logging.QuietHousekeepingFilter", "tasks": HOUSEKEEPING_TASKS},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "console"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        **{name: {"filters": ["quiet_housekeeping"]} for name in CELERY_ROUTINE_LOGGERS},
+    },
 }

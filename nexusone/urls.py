@@ -30,6 +30,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("imports/", include("imports.urls")),
     path("extension/", include("extension_auth.urls")),
+    path("notifications/", include("nexusone.notifications.urls")),
     path("", include("analytics.urls")),
     path("", include("nexusone.core.urls")),
 ]

@@ -14,8 +14,18 @@ document.querySelector("#server-form").addEventListener("submit", async (event) 
   if (checked.error) return say(checked.error, true);
   const origin = runtimeOriginFor(checked.server);
   // Asked here, in the click: Chrome only shows the permission prompt during a user gesture.
-  if (origin && !(await chrome.permissions.request({ origins: [origin] }))) {
-    return say(`Chrome did not allow the extension to reach ${checked.server}; nothing changed.`, true);
+  if (origin) {
+    let allowed = false;
+    try {
+      allowed = await chrome.permissions.request({ origins: [origin] });
+    } catch {
+      // Chrome refuses an origin the manifest does not list: this copy was built for another server.
+      return say(
+        `This copy of the extension was not built for ${checked.server}. Download it from that server's Extension page, then load it again.`,
+        true,
+      );
+    }
+    if (!allowed) return say(`Chrome did not allow the extension to reach ${checked.server}; nothing changed.`, true);
   }
   const answer = await chrome.runtime.sendMessage({ type: "setServer", server: checked.server });
   if (!answer.ok) return say(answer.error.message, true);

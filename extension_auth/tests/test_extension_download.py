@@ -52,3 +52,31 @@ def test_make_extension_writes_the_same_bytes_as_the_download(tmp_path):
     call_command("build_extension", out=str(tmp_path))
     assert (tmp_path / zip_name()).read_bytes() == build_extension_zip()
     assert build_extension_zip() == build_extension_zip(extension_dir())
+
+
+def _manifest(zipped: bytes) -> dict:
+    return json.loads(zipfile.ZipFile(io.BytesIO(zipped)).read("manifest.json"))
+
+
+def test_a_zip_for_an_https_server_may_ask_for_that_one_origin_only():
+    manifest = _manifest(build_extension_zip(server_url="https://shop.example.com:8443/"))
+    assert manifest["optional_host_permissions"] == ["https://shop.example.com/*"]
+    assert "https://*/*" not in json.dumps(manifest)
+
+
+def test_a_zip_for_this_computer_asks_for_no_other_origin():
+    for server in ("", "http://127.0.0.1:8000/", "http://shop.example.com/"):
+        assert "optional_host_permissions" not in _manifest(build_extension_zip(server_url=server))
+
+
+def test_the_dashboard_download_is_built_for_the_server_it_came_from(owner_client, settings):
+    settings.ALLOWED_HOSTS = ["shop.example.com"]
+    response = owner_client.get(reverse("extension_auth:download"), secure=True, HTTP_HOST="shop.example.com")
+    assert _manifest(response.content)["optional_host_permissions"] == ["https://shop.example.com/*"]
+
+
+def test_make_extension_builds_for_the_server_it_is_given(tmp_path):
+    call_command("build_extension", out=str(tmp_path), server="https://shop.example.com")
+    assert _manifest((tmp_path / zip_name()).read_bytes())["optional_host_permissions"] == [
+        "https://shop.example.com/*"
+    ]

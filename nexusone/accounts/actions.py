@@ -12,7 +12,7 @@ from django.db import transaction
 from nexusone.core.audit import record_event
 
 from .choices import Plan, Role
-from .models import Membership, Merchant, User
+from .models import Membership, Merchant, User, validate_timezone
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A store name is required."})
+    limit = Merchant._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError({"name": f"Keep the store name to {limit} characters."})
+    return name
+
+
 def _clean_plan(plan: str) -> str:
     if plan not in Plan.values:
         raise ValidationError({"plan": f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}."})
@@ -42,26 +52,27 @@ def create_merchant(
     *, name: str, email: str, password: str, plan: str = Plan.FREE, cj_api_key: str | None = None
 ) -> MerchantSetup:
     """Create a merchant with an owner, or return the one the email already owns (idempotent)."""
-    email, plan = _clean_email(email), _clean_plan(plan)
-    if not (name or "").strip():
-        raise ValidationError({"name": "A merchant name is required."})
+    email, plan, name = _clean_email(email), _clean_plan(plan), _clean_name(name)
     existing = Membership.objects.filter(user__email=email, role=Role.OWNER).select_related("merchant", "user")
     membership = existing.order_by("created_at").first()
     if membership is not None:
         merchant, user, created = membership.merchant, membership.user, False
-        if merchant.plan != plan or merchant.name != name.strip():
-            merchant.name, merchant.plan = name.strip(), plan
-            merchant.save(update_fields=["name", "plan", "updated_at"])
+        rename_merchant(merchant, name, by=user)
+        if merchant.plan != plan:
+            merchant.plan = plan
+            merchant.save(update_fields=["plan", "updated_at"])
     else:
         if not password:
             raise ValidationError({"password": "A password is required for a new user."})
         user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=password)
-        merchant = Merchant.objects.create(name=name.strip(), plan=plan)
+        merchant = Merchant.objects.create(name=name, plan=plan)
         Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
         record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
     if cj_api_key:
-        set_supplier_api_key(merchant, cj_api_key)
+        from nexusone.suppliers.actions import set_api_key
+
+        set_api_key(merchant, cj_api_key)
     return MerchantSetup(merchant, user, created)
 
 
@@ -75,15 +86,42 @@ def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
     return create_merchant(name=store_name, email=email, password=password, plan=Plan.FREE)
 
 
-def set_supplier_api_key(merchant: Merchant, api_key: str, supplier: str = "cj") -> None:
-    from nexusone.suppliers.models import SupplierAccount
+@transaction.atomic
+def rename_merchant(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
+    """Change the store's name (Settings, PATCH /api/merchant); the audit trail keeps the old and the new."""
+    _change_and_audit(merchant, "name", _clean_name(name), "merchant.renamed", by=by, request=request)
+    return merchant
 
-    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier=supplier)
-    if account.api_key != api_key:
-        account.api_key = api_key
-        account.access_token = account.refresh_token = ""
-        account.access_token_expires_at = account.refresh_token_expires_at = None
-        account.save()
+
+# Called after commit with the merchant whose time zone changed (analytics re-days its rollups).
+TIMEZONE_CHANGE_HOOKS: list = []
+
+
+def set_store_timezone(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
+    """Change the store's time zone (analytics days follow it; `rebuild_analytics` re-days past orders)."""
+    name = (name or "").strip()
+    try:
+        validate_timezone(name)
+    except ValidationError as exc:
+        raise ValidationError({"timezone": exc.messages}) from exc
+    if _change_and_audit(merchant, "timezone", name, "merchant.timezone_changed", by=by, request=request) is not None:
+        for hook in TIMEZONE_CHANGE_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(merchant))
+    return merchant
+
+
+def _change_and_audit(
+    merchant: Merchant, field: str, value: str, action: str, *, by: User | None, request=None
+) -> str | None:
+    """Set one field of the merchant and audit it as `action`; the old value, or None when it was already so."""
+    old = getattr(merchant, field)
+    if old == value:
+        return None
+    setattr(merchant, field, value)
+    merchant.save(update_fields=[field, "updated_at"])
+    data = {"from": old, "to": value}
+    record_event(action, merchant=merchant, actor=by, target=merchant, data=data, request=request)
+    return old
 
 
 @transaction.atomic
@@ -129,12 +167,9 @@ def remove_member(membership: Membership, *, by: User) -> None:
 def change_plan(merchant: Merchant, plan: str, *, by: User | None = None) -> Merchant:
     """Change the plan; apps react through `on_plan_changed` hooks (e.g. extension sessions)."""
     plan = _clean_plan(plan)
-    old = merchant.plan
-    if old == plan:
+    old = _change_and_audit(merchant, "plan", plan, "merchant.plan_changed", by=by)
+    if old is None:
         return merchant
-    merchant.plan = plan
-    merchant.save(update_fields=["plan", "updated_at"])
-    record_event("merchant.plan_changed", merchant=merchant, actor=by, target=merchant, data={"from": old, "to": plan})
     for hook in PLAN_CHANGE_HOOKS:
         hook(merchant, old, plan)
     return merchant

@@ -19,14 +19,16 @@ class SignUpForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=8)
 
 
-class MerchantForm(forms.ModelForm):
-    timezone = forms.ChoiceField(
-        label="Time zone", help_text="Analytics days and periods follow it.", choices=timezone_choices
-    )
+class MerchantForm(forms.Form):
+    """The store settings; saved by actions.rename_merchant and set_store_timezone (the actions audit them)."""
 
-    class Meta:
-        model = Merchant
-        fields = ["name", "timezone"]
+    name = forms.CharField(max_length=Merchant._meta.get_field("name").max_length, label="Store name")
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Analytics days and periods follow it.",
+        choices=timezone_choices,
+        required=False,  # left out: unchanged
+    )
 
 
 class MemberForm(forms.Form):

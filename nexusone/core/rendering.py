@@ -21,4 +21,10 @@ def render_page(
     request: HttpRequest, template: str, context: dict[str, Any], partial: str | None = None, **kwargs: Any
 ) -> HttpResponse:
     """One view serves the full page and, to htmx, the named partial."""
-    return render_partial(request, template, context, partial if request.htmx else None, **kwargs)
+    return render_partial(request, template, context, partial if wants_partial(request) else None, **kwargs)
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """htmx asks for a part of the page, except when it restores a page from history (its cache
+    missed after Back): then it needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from .dashboard import dashboard_counts
 from .health import run_checks
@@ -30,26 +30,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "core/no_merchant.html", status=403)
     context = {"counts": dashboard_counts(request.merchant)}
     return render_page(request, "core/dashboard.html", context, "counts")
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    from nexusone.notifications.models import Notification
-
-    if request.merchant is None:
-        return render(request, "core/no_merchant.html", status=403)
-    items = Notification.objects.for_merchant(request.merchant)[:100]
-    return render(request, "notifications/list.html", {"notifications": items})
-
-
-@login_required
-@require_POST
-def notification_read(request: HttpRequest, notification_id: str) -> HttpResponse:
-    from django.shortcuts import get_object_or_404, redirect
-
-    from nexusone.notifications.actions import mark_read
-    from nexusone.notifications.models import Notification
-
-    notification = get_object_or_404(Notification.objects.for_merchant(request.merchant), pk=notification_id)
-    mark_read(notification)
-    return redirect("core:notifications")

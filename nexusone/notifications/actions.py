@@ -1,4 +1,4 @@
-"""notify(): the one door for telling a merchant's team (and customers) something."""
+"""notify(): the one door for telling a merchant's team (and customers) something; marking notices read."""
 
 from __future__ import annotations
 
@@ -50,6 +50,11 @@ def mark_read(notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+def mark_all_read(merchant: Merchant) -> int:
+    """Mark every unread notification of the merchant read, in one statement; returns how many."""
+    return Notification.objects.for_merchant(merchant).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 def send_email(

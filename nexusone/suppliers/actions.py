@@ -14,9 +14,9 @@ from .base import SupplierAuthError, SupplierError, SupplierRateLimited, Supplie
 from .cj.accounting import prune_call_logs, usage_today
 from .cj.circuit import CircuitBreaker
 from .cj.client import CJSupplier, account_qps
-from .models import SupplierAccount
+from .models import TOKEN_FIELDS, SupplierAccount
 
-SECRET_FIELDS = ("api_key", "access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at")
+SECRET_FIELDS = ("api_key", *TOKEN_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,23 @@ def get_supplier_account(merchant, supplier: str = "cj", *, related: tuple[str, 
     return account
 
 
+def set_api_key(
+    merchant, api_key: str, *, sandbox_orders: bool | None = None, qps: float | None = None
+) -> SupplierAccount:
+    """Store the merchant's CJ API key (unchecked). A different key forgets the tokens issued
+    for the old one: they belong to another CJ account, and the new key logs in on first use."""
+    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
+    if account.api_key != api_key:
+        account.api_key = api_key
+        account.forget_tokens()
+    if sandbox_orders is not None:
+        account.sandbox_orders = sandbox_orders
+    if qps is not None:
+        account.qps = qps
+    account.save()
+    return account
+
+
 def connect_account(
     merchant, api_key: str, *, sandbox_orders: bool | None = None, by=None, request=None
 ) -> ConnectionResult:
@@ -66,12 +83,9 @@ def connect_account(
     api_key = (api_key or "").strip()
     if not api_key:
         raise ValidationError({"api_key": "Enter your CJ API key (My CJ → Authorization → API)."})
-    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
-    previous = {name: getattr(account, name) for name in SECRET_FIELDS}
-    account.api_key = api_key
-    if sandbox_orders is not None:
-        account.sandbox_orders = sandbox_orders
-    account.save()
+    before = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first() or SupplierAccount()
+    previous = {name: getattr(before, name) for name in SECRET_FIELDS}
+    account = set_api_key(merchant, api_key, sandbox_orders=sandbox_orders)
     try:
         CJSupplier(account).connect()
     except SupplierAuthError:
@@ -109,9 +123,9 @@ def disconnect_account(merchant, *, by=None, request=None) -> bool:
     account = SupplierAccount.objects.filter(merchant=merchant, supplier="cj").first()
     if account is None:
         return False
-    for name in ("api_key", "access_token", "refresh_token", "open_id"):
-        setattr(account, name, "")
-    account.access_token_expires_at = account.refresh_token_expires_at = account.connected_at = None
+    account.api_key = account.open_id = ""
+    account.forget_tokens()
+    account.connected_at = None
     account.save()
     record_event("supplier.disconnected", merchant=merchant, actor=by, target=account, request=request)
     return True
@@ -151,9 +165,8 @@ def seed_demo_connection(merchant, stdout) -> None:
     """The demo merchant talks to the built-in sandbox, placing sandbox orders."""
     if not settings.CJ_SANDBOX_ENABLED:
         return
-    account, _ = SupplierAccount.objects.get_or_create(merchant=merchant, supplier="cj")
-    account.api_key = settings.CJ_SANDBOX_API_KEY
-    account.sandbox_orders = True
-    account.qps = account.qps or 10
-    account.save()
+    account = set_api_key(merchant, settings.CJ_SANDBOX_API_KEY, sandbox_orders=True)
+    if not account.qps:
+        account.qps = 10
+        account.save(update_fields=["qps", "updated_at"])
     stdout.write(f"CJ: the demo merchant uses the sandbox at {settings.CJ_API_BASE_URL}")

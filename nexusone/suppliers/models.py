@@ -9,6 +9,8 @@ from django.utils import timezone
 from nexusone.core.fields import EncryptedTextField
 from nexusone.core.tenancy import MerchantOwned
 
+TOKEN_FIELDS = ("access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at")
+
 
 class SupplierAccount(MerchantOwned):
     """A merchant's connection to a supplier; secrets are encrypted at rest."""
@@ -38,6 +40,12 @@ class SupplierAccount(MerchantOwned):
 
     def __str__(self) -> str:
         return f"{self.supplier} account of {self.merchant_id}"
+
+    def forget_tokens(self) -> list[str]:
+        """Drop the access and refresh tokens (unsaved); returns the fields to save."""
+        self.access_token = self.refresh_token = ""
+        self.access_token_expires_at = self.refresh_token_expires_at = None
+        return list(TOKEN_FIELDS)
 
 
 class SupplierCallLog(MerchantOwned):

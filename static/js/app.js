@@ -9,6 +9,15 @@ document.addEventListener("click", (event) => {
   });
 });
 
+// The phone menu: on narrow screens CSS hides the navigation until this button opens it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-menu-toggle]");
+  if (!button) return;
+  const open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", String(open));
+  button.closest(".topbar").classList.toggle("menu-open", open);
+});
+
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
@@ -18,6 +27,14 @@ document.addEventListener("change", (event) => {
   const toggle = event.target.closest("[data-check-all]");
   if (!toggle) return;
   document.querySelectorAll(toggle.dataset.checkAll).forEach((box) => { box.checked = toggle.checked; });
+});
+
+// Filter forms leave their empty fields out of the request, so the URL they push stays short
+// (`?search=lamp`, not `?search=lamp&status=&trigger=`).
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.matches("form[role=search]")) return;
+  const params = event.detail.parameters;
+  Object.entries(params).forEach(([name, value]) => { if (value === "") delete params[name]; });
 });
 
 // Live updates: relay /events/stream messages as htmx triggers "nx:<kind>" on <body>.

@@ -14,10 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--out", default="dist", help="Directory to write the zip to (default: dist).")
+        parser.add_argument(
+            "--server",
+            default="",
+            help="The NexusOne server the zip is for, e.g. https://nexusone.example.com (it may ask for that "
+            "one HTTPS origin at run time). Empty: this computer's `make run` only.",
+        )
 
-    def handle(self, *args, out: str, **options) -> None:
+    def handle(self, *args, out: str, server: str, **options) -> None:
         directory = Path(out)
         directory.mkdir(parents=True, exist_ok=True)
         target = directory / zip_name()
-        target.write_bytes(build_extension_zip())
+        target.write_bytes(build_extension_zip(server_url=server))
         self.stdout.write(self.style.SUCCESS(f"{target} ({target.stat().st_size:,} bytes)"))

@@ -1,11 +1,13 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from nexusone.core.api import get_api_merchant
+from nexusone.core.api import api_validation_error, get_api_merchant
 
+from .. import actions
 from ..models import Merchant
 from .serializers import MerchantSerializer
 
@@ -39,3 +41,13 @@ class MerchantView(RetrieveUpdateAPIView):
         merchant = get_api_merchant(self.request)
         self.check_object_permissions(self.request, merchant)
         return merchant
+
+    def perform_update(self, serializer: MerchantSerializer) -> None:
+        data, merchant, user = serializer.validated_data, serializer.instance, self.request.user
+        try:
+            if "name" in data:
+                actions.rename_merchant(merchant, data["name"], by=user, request=self.request)
+            if "timezone" in data:
+                actions.set_store_timezone(merchant, data["timezone"], by=user, request=self.request)
+        except DjangoValidationError as exc:
+            raise api_validation_error(exc) from exc

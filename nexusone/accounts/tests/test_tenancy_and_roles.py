@@ -2,33 +2,9 @@ import pytest
 from django.urls import reverse
 
 from nexusone.accounts.models import Membership
-from nexusone.notifications.actions import notify
-from nexusone.notifications.models import Notification
 from tests.factories import MembershipFactory, MerchantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_api_lists_only_the_merchants_own_notifications(api, merchant, other_merchant):
-    notify(merchant, "test", title="mine")
-    notify(other_merchant, "test", title="theirs")
-    titles = [n["title"] for n in api.get("/api/notifications").json()["results"]]
-    assert titles == ["mine"]
-
-
-def test_another_merchants_object_is_404_through_the_api(api, other_merchant):
-    theirs = notify(other_merchant, "test", title="theirs")
-    response = api.post(f"/api/notifications/{theirs.pk}/read")
-    assert response.status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.read_at is None
-
-
-def test_another_merchants_object_is_404_through_the_html(owner_client, other_merchant):
-    theirs = notify(other_merchant, "test", title="theirs")
-    response = owner_client.post(reverse("core:notification_read", args=[theirs.pk]))
-    assert response.status_code == 404
-    assert Notification.objects.get(pk=theirs.pk).read_at is None
 
 
 def test_viewer_cannot_write_through_the_api(viewer_api, merchant):
@@ -94,17 +70,3 @@ def test_last_owner_cannot_be_demoted(owner_client, owner, merchant):
     owner_client.post(reverse("accounts:member_update", args=[membership.pk]), {"role": "viewer"})
     membership.refresh_from_db()
     assert membership.role == "owner"
-
-
-def test_a_user_without_a_merchant_gets_403_not_a_crash_marking_a_notification(merchant):
-    from conftest import jwt_client
-    from tests.factories import UserFactory
-
-    note = notify(merchant, "test", title="mine")
-    response = jwt_client(UserFactory()).post(f"/api/notifications/{note.pk}/read")
-    assert response.status_code == 403
-
-
-def test_a_viewer_may_mark_a_notification_read(viewer_api, merchant):
-    note = notify(merchant, "test", title="mine")
-    assert viewer_api.post(f"/api/notifications/{note.pk}/read").json()["read"] is True

@@ -1,4 +1,5 @@
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -7,27 +8,18 @@ from rest_framework.response import Response
 from nexusone.core.api import MerchantScopedMixin
 from nexusone.core.permissions import IsMemberOfAnyRole, IsMerchantMember
 
-from ..actions import mark_read
+from ..actions import mark_all_read, mark_read
+from ..filters import NotificationFilter
 from ..models import Notification
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "event", "level", "title", "body", "link", "data", "read", "read_at", "created_at"]
-        read_only_fields = fields
-
-    def get_read(self, obj: Notification) -> bool:
-        return obj.read_at is not None
+from .serializers import MarkedReadSerializer, NotificationSerializer
 
 
 class NotificationViewSet(MerchantScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The merchant's in-app notification center."""
+    """The merchant's in-app notification center (`unread=true` for the unread ones)."""
 
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
     permission_classes = [IsAuthenticated, IsMerchantMember]
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsMemberOfAnyRole])
@@ -35,3 +27,11 @@ class NotificationViewSet(MerchantScopedMixin, mixins.ListModelMixin, viewsets.G
         """Mark one notification read (viewers too: it changes no store data)."""
         notification = mark_read(self.get_object())
         return Response(self.get_serializer(notification).data)
+
+    @extend_schema(request=None, responses=MarkedReadSerializer)
+    @action(
+        detail=False, methods=["post"], url_path="read-all", permission_classes=[IsAuthenticated, IsMemberOfAnyRole]
+    )
+    def read_all(self, request: Request) -> Response:
+        """Mark every unread notification read."""
+        return Response(MarkedReadSerializer({"marked_read": mark_all_read(self.merchant)}).data)

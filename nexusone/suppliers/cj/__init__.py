@@ -4,7 +4,8 @@ client.py      CJSupplier: the supplier protocol over CJ's HTTP API
 tokens.py      access/refresh token lifecycle, one renewal at a time per account
 ratelimit.py   the per-account QPS limiter shared through Redis: a slot is held until its call returns
 circuit.py     the circuit breaker shared through the cache; circuit_summary() for /health/ready
-accounting.py  calls and points per account per day, SupplierCallLog rows and their pruning
+accounting.py  CJ's points table (the client and the sandbox both use it), calls and points per account
+               per day, SupplierCallLog rows and their pruning
 errors.py      CJ error codes → named supplier errors
 mapping.py     CJ payloads → supplier dataclasses
 webhooks.py    `sign` verification and message parsing

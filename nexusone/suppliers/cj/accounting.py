@@ -12,7 +12,8 @@ from django.utils import timezone
 
 logger = logging.getLogger("nexusone.suppliers.cj")
 
-# CJ's points per call (CJ_API.md §3); every other endpoint costs 0.
+# CJ's points per call (CJ_API.md §3); every other endpoint costs 0. The one table: the client counts
+# what it spends with it, and the sandbox charges with it.
 POINTS = {
     "product/listV2": 50,
     "product/list": 50,
@@ -29,6 +30,11 @@ POINTS = {
     "product/queryProductsByImage": 1000,
 }
 CALL_LOG_RETENTION = timedelta(days=7)
+
+
+def points_for(endpoint: str) -> int:
+    """What one call to `endpoint` (a path under api2.0/v1/, e.g. "product/query") costs in CJ points."""
+    return POINTS.get(endpoint, 0)
 
 
 def _day(now: datetime | None = None) -> str:
@@ -58,8 +64,9 @@ class Usage:
 def count_call(account_id: object, endpoint: str, *, ok: bool) -> None:
     day = _day()
     _incr(_key(account_id, "calls", day), 1)
-    if POINTS.get(endpoint):
-        _incr(_key(account_id, "points", day), POINTS[endpoint])
+    points = points_for(endpoint)
+    if points:
+        _incr(_key(account_id, "points", day), points)
     if not ok:
         _incr(_key(account_id, "errors", day), 1)
 

@@ -183,7 +183,7 @@ class CJSupplier:
                 supplier_code=cj_code,
                 request_id=request_id,
                 duration_ms=duration_ms,
-                points=accounting.POINTS.get(path, 0),
+                points=accounting.points_for(path),
                 ok=ok,
                 error=error_text,
             )
@@ -311,17 +311,7 @@ class CJSupplier:
     # --- connection ------------------------------------------------------------------------------
     def connect(self) -> None:
         """Obtain a fresh token with the API key (validates the key); raises SupplierAuthError when refused."""
-        self.account.access_token = self.account.refresh_token = ""
-        self.account.access_token_expires_at = self.account.refresh_token_expires_at = None
-        self.account.save(
-            update_fields=[
-                "access_token",
-                "refresh_token",
-                "access_token_expires_at",
-                "refresh_token_expires_at",
-                "updated_at",
-            ]
-        )
+        self.account.save(update_fields=[*self.account.forget_tokens(), "updated_at"])
         self.tokens.renew(stale_token="", forced=True, adopt_shared=False)
 
     def get_settings(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import responses
 from django.utils import timezone
 
 from nexusone.suppliers.base import SupplierAuthError
-from nexusone.suppliers.cj.accounting import usage_today
+from nexusone.suppliers.cj.accounting import points_for, usage_today
 from nexusone.suppliers.models import SupplierAccount, SupplierCallLog
 from nexusone.suppliers.tasks import prune_call_logs
 
@@ -85,3 +85,23 @@ def test_pruning_is_scheduled_daily():
     task = PeriodicTask.objects.get(name="prune supplier call logs")
     assert task.task == "nexusone.suppliers.tasks.prune_call_logs"
     assert task.interval.period == "days"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "points"),
+    [
+        ("product/listV2", 50),
+        ("product/list", 50),
+        ("product/query", 10),
+        ("product/variant/queryByVid", 10),
+        ("product/stock/getInventoryByPid", 10),
+        ("logistic/freightCalculate", 10),
+        ("webhook/product/subscribe", 10),
+        ("product/queryProductsByImage", 1000),
+        ("shopping/order/createOrderV2", 0),
+        ("authentication/getAccessToken", 0),
+        ("webhook/set", 0),
+    ],
+)
+def test_a_call_costs_the_points_cj_documents_for_it(endpoint, points):
+    assert points_for(endpoint) == points

@@ -8,6 +8,7 @@ import urllib.parse
 import pytest
 import requests
 
+from nexusone.suppliers.cj.accounting import POINTS, points_for
 from nexusone.suppliers.cj.sandbox.catalog import build_catalog
 from nexusone.suppliers.cj.sandbox.qps import ArrivalWindow
 from nexusone.suppliers.cj.sandbox.state import sign
@@ -301,3 +302,13 @@ def test_tokens_outlive_a_restart_of_the_sandbox_but_not_a_reset():
     assert not restarted.use_refresh_token(tokens["refreshToken"])  # each refresh token works once
     restarted.reset()
     assert not restarted.token_valid(tokens["accessToken"])
+
+
+@pytest.mark.parametrize("endpoint", [*POINTS, "shopping/order/createOrderV2"])
+def test_the_sandbox_charges_each_call_the_points_the_client_counts_for_it(endpoint):
+    from nexusone.suppliers.cj.sandbox.state import SandboxState
+
+    state = SandboxState(product_count=1)
+    state.daily_points = 50_000
+    assert state.spend_points(endpoint) is None
+    assert state.points_used == points_for(endpoint)

@@ -17,14 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--plan", default=Plan.PREMIUM)
 
     def handle(self, *args, **opts) -> None:
-        setup = create_merchant(
-            name="Demo Store",
-            email=DEMO_EMAIL,
-            password=DEMO_PASSWORD,
-            plan=opts["plan"],
-            cj_api_key=settings.CJ_SANDBOX_API_KEY if settings.CJ_SANDBOX_ENABLED else None,
-        )
-        for hook in SEED_HOOKS:
+        setup = create_merchant(name="Demo Store", email=DEMO_EMAIL, password=DEMO_PASSWORD, plan=opts["plan"])
+        for hook in SEED_HOOKS:  # the first, the suppliers app's, connects the demo to the CJ sandbox
             hook(setup.merchant, self.stdout)
         self.stdout.write(json.dumps({"merchant_id": str(setup.merchant.pk), "email": DEMO_EMAIL}))
         self.stdout.write(

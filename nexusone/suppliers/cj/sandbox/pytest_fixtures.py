@@ -36,11 +36,6 @@ def cj_sandbox(cj_sandbox_server: SandboxServer, settings) -> Iterator[RunningSa
 @pytest.fixture
 def cj_sandbox_account(cj_sandbox: RunningSandbox, merchant):
     """The merchant's CJ account with the sandbox key (it logs in on first use), placing sandbox orders."""
-    from nexusone.suppliers.models import SupplierAccount
+    from nexusone.suppliers.actions import set_api_key
 
-    account, _ = SupplierAccount.objects.update_or_create(
-        merchant=merchant,
-        supplier="cj",
-        defaults={"api_key": "sandbox-key", "qps": 50, "sandbox_orders": True},
-    )
-    return account
+    return set_api_key(merchant, "sandbox-key", sandbox_orders=True, qps=50)
