@@ -45,7 +45,8 @@ NOT_PAGES: dict[str, str] = {
     "extension_auth:revoke": "POST only",
     "extension_auth:revoke_all": "POST only",
     "extension_auth:download": "the extension's zip file, not a page",
-    "core:notification_read": "POST only",
+    "notifications:read": "POST only",
+    "notifications:read_all": "POST only",
 }
 
 
@@ -64,7 +65,7 @@ class PageWorld:
 PAGES: dict[str, Callable[[PageWorld], str]] = {
     "core:dashboard": lambda w: reverse("core:dashboard"),
     "core:analytics": lambda w: reverse("core:analytics"),
-    "core:notifications": lambda w: reverse("core:notifications"),
+    "notifications:index": lambda w: reverse("notifications:index"),
     "accounts:login": lambda w: reverse("accounts:login"),
     "accounts:signup": lambda w: reverse("accounts:signup"),
     "accounts:password_reset": lambda w: reverse("accounts:password_reset"),

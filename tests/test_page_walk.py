@@ -50,7 +50,7 @@ def test_routes_named_post_only_refuse_a_get(owner_client, merchant, owner, fake
         "inventory:change_decide": [world.sync_run.changes.first().pk, "approve"],
         "orders:action": [world.order.pk, "cancel"],
         "extension_auth:revoke": [world.extras["session"].pk],
-        "core:notification_read": [world.extras["notification"].pk],
+        "notifications:read": [world.extras["notification"].pk],
     }
 
     for name, reason in NOT_PAGES.items():
