@@ -47,6 +47,7 @@ NOT_PAGES: dict[str, str] = {
     "extension_auth:download": "the extension's zip file, not a page",
     "notifications:read": "POST only",
     "notifications:read_all": "POST only",
+    "analytics:rate": "the customer's rating page, opened from a signed link in the delivered email (no login)",
 }
 
 
@@ -64,7 +65,7 @@ class PageWorld:
 
 PAGES: dict[str, Callable[[PageWorld], str]] = {
     "core:dashboard": lambda w: reverse("core:dashboard"),
-    "core:analytics": lambda w: reverse("core:analytics"),
+    "analytics:index": lambda w: reverse("analytics:index"),
     "notifications:index": lambda w: reverse("notifications:index"),
     "accounts:login": lambda w: reverse("accounts:login"),
     "accounts:signup": lambda w: reverse("accounts:signup"),
