@@ -7,10 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncWeek
-
-from inventory.models import Product
+from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncWeek
 
 from ..choices import Stage
 from ..models import ACTIVE_PRODUCT_DAY, ZERO, MerchantDay, ProductDay
@@ -204,35 +202,31 @@ def top_products(merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS) 
 
 
 def reorder_suggestions(merchant: Merchant, *, limit: int = 20, today: date | None = None) -> list[dict[str, Any]]:
-    """Products whose sellable stock covers under 7 days of the last 28 days' average sales, most urgent first."""
+    """Products whose sellable stock covers under 7 days of the last 28 days' average sales, most urgent first.
+
+    Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database."""
     window = Period.ending(today or store_today(merchant), REORDER_WINDOW_DAYS)
-    sold = dict(
+    stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
+    rows = (
         product_days(merchant, window)
-        .values("product_id")
+        .filter(lines__gt=0)
+        .values("product_id", "product__name", "product__stock_quantity")
         .annotate(sold=Sum("units"))
         .filter(sold__gt=0)
-        .values_list("product_id", "sold")
+        .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
+        .filter(cover__lt=REORDER_UNDER_DAYS)
+        .order_by("cover", "-sold", "product__name")[:limit]
     )
-    if not sold:
-        return []
-    suggestions = []
-    for product_id, name, stock in Product.objects.filter(merchant=merchant, pk__in=sold).values_list(
-        "pk", "name", "stock_quantity"
-    ):
-        daily = Decimal(sold[product_id]) / REORDER_WINDOW_DAYS
-        cover = max(Decimal(stock), ZERO) / daily
-        if cover < REORDER_UNDER_DAYS:
-            suggestions.append(
-                {
-                    "product_id": str(product_id),
-                    "name": name,
-                    "stock_quantity": stock,
-                    "daily_units": round(float(daily), 2),
-                    "days_of_cover": round(float(cover), 1),
-                }
-            )
-    suggestions.sort(key=lambda s: (s["days_of_cover"], -s["daily_units"], s["name"]))
-    return suggestions[:limit]
+    return [
+        {
+            "product_id": str(row["product_id"]),
+            "name": row["product__name"],
+            "stock_quantity": row["product__stock_quantity"],
+            "daily_units": round(row["sold"] / REORDER_WINDOW_DAYS, 2),
+            "days_of_cover": round(row["cover"], 1),
+        }
+        for row in rows
+    ]
 
 
 def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
