@@ -209,6 +209,12 @@ def _time_summary(user, merchant, calls: int) -> tuple[list[float], int]:
         assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         api.get("/api/analytics/summary", query)
+    if os.environ.get("BENCH_EXPLAIN") == "1":
+        with connection.cursor() as cursor:
+            for captured in queries.captured_queries:
+                cursor.execute(f"EXPLAIN ANALYZE {captured['sql']}")
+                plan = [row[0] for row in cursor.fetchall()]
+                print(f"  {captured['time']} s  {captured['sql'][:100]}\n    " + "\n    ".join(plan[:12]))
     return timings, len(queries)
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncWeek
 
+from inventory.models import Product
+
 from ..choices import Stage
 from ..models import ACTIVE_PRODUCT_DAY, ZERO, MerchantDay, ProductDay
 from .facts import BUCKET_EDGES, bucket_value, percentile
@@ -136,10 +138,7 @@ def product_figures(merchant: Merchant, period: Period, ordering: str = "revenue
     return (
         product_days(merchant, period)
         .values("product_id")
-        .annotate(
-            name=F("product__name"),
-            **{f"sum_{name}": Sum(name) for name in PRODUCT_SUMS},
-        )
+        .annotate(**{f"sum_{name}": Sum(name) for name in PRODUCT_SUMS})
         .annotate(sum_margin=ExpressionWrapper(F("sum_revenue") - F("sum_cost"), output_field=money_field))
         .order_by(f"-sum_{ordering}", "product_id")
     )
@@ -161,13 +160,19 @@ def average_stock(merchant: Merchant, period: Period, product_ids: list[Any]) ->
     return {str(row["product_id"]): float(row["stock"]) for row in rows}
 
 
-def product_row(row: dict[str, Any], stock: dict[str, float]) -> dict[str, Any]:
+def product_names(merchant: Merchant, product_ids: list[Any]) -> dict[str, str]:
+    """Names of a page of products (the sums are grouped by id alone: no join with the catalog)."""
+    rows = Product.objects.filter(merchant=merchant, pk__in=product_ids).values_list("pk", "name")
+    return {str(pk): name for pk, name in rows}
+
+
+def product_row(row: dict[str, Any], stock: dict[str, float], names: dict[str, str]) -> dict[str, Any]:
     """A product_figures row as the API shows it."""
     product_id = str(row["product_id"])
     figures = {name: row[f"sum_{name}"] for name in (*PRODUCT_SUMS, "margin")}
     return {
         "product_id": product_id,
-        "name": row["name"],
+        "name": names.get(product_id, ""),
         "orders": figures["orders"],
         "units": figures["units"],
         **{name: money(figures[name]) for name in ("revenue", "refunds", "cost", "margin")},
@@ -185,11 +190,12 @@ def product_row(row: dict[str, Any], stock: dict[str, float]) -> dict[str, Any]:
 
 
 def top_products(merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS) -> list[dict[str, Any]]:
-    rows = product_figures(merchant, period).filter(lines__gt=0)[:limit]
+    rows = list(product_figures(merchant, period).filter(lines__gt=0)[:limit])
+    names = product_names(merchant, [r["product_id"] for r in rows])
     return [
         {
             "product_id": str(r["product_id"]),
-            "name": r["name"],
+            "name": names.get(str(r["product_id"]), ""),
             "units": r["sum_units"],
             "revenue": money(r["sum_revenue"]),
             "margin": money(r["sum_margin"]),

@@ -74,8 +74,9 @@ class ProductsView(APIView):
         self.ordering = _query(ProductQuerySerializer, request)["ordering"]
         paginator = ProductPagination()
         page = paginator.paginate_queryset(actions.product_figures(merchant, period, self.ordering), request, self)
-        stock = actions.average_stock(merchant, period, [row["product_id"] for row in page])
-        return paginator.get_paginated_response([actions.product_row(row, stock) for row in page])
+        ids = [row["product_id"] for row in page]
+        stock, names = actions.average_stock(merchant, period, ids), actions.product_names(merchant, ids)
+        return paginator.get_paginated_response([actions.product_row(row, stock, names) for row in page])
 
 
 CSV_COLUMNS = (
@@ -119,13 +120,14 @@ class ExportView(APIView):
         merchant, period = get_api_merchant(request), _period(request)
         ordering = _query(ProductQuerySerializer, request)["ordering"]
         rows = list(actions.product_figures(merchant, period, ordering))
-        stock = actions.average_stock(merchant, period, [row["product_id"] for row in rows])
+        ids = [row["product_id"] for row in rows]
+        stock, names = actions.average_stock(merchant, period, ids), actions.product_names(merchant, ids)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="products-{period.start}-{period.end}.csv"'
         writer = csv.writer(response)
         writer.writerow([*CSV_COLUMNS, "currency"])
         for row in rows:
-            writer.writerow(_csv_values(actions.product_row(row, stock), merchant.currency))
+            writer.writerow(_csv_values(actions.product_row(row, stock, names), merchant.currency))
         return response
 
 
