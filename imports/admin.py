@@ -16,7 +16,8 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["id", "merchant", "source", "status", "requested", "imported", "duplicates", "failed", "created_at"]
     list_filter = ["status", "source", "created_at"]
     search_fields = ["id", "merchant__name", "items__pid"]
-    readonly_fields = ["created_at", "updated_at", "started_at", "finished_at"]
+    # The status moves only through the import's actions (choices.JOB_TRANSITIONS).
+    readonly_fields = ["status", "created_at", "updated_at", "started_at", "finished_at"]
     raw_id_fields = ["merchant", "created_by", "extension_session"]
     inlines = [ImportItemInline]
 

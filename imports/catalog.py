@@ -16,10 +16,11 @@ from inventory.models import Product
 from nexusone.accounts.models import Merchant
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import CategoryNode, ProductSummary
+from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
 from nexusone.suppliers.registry import get_supplier
 
-from .actions import SupplierNotConnected
+from .actions.start import NOT_CONNECTED_MESSAGE
 
 CATEGORY_CACHE_SECONDS = 6 * 60 * 60
 MAX_PAGE = 1000  # CJ pages no further
@@ -52,7 +53,7 @@ class CatalogPage:
 def _connected_account(merchant: Merchant) -> SupplierAccount:
     account = get_supplier_account(merchant)
     if account is None:
-        raise SupplierNotConnected()
+        raise SupplierNotConnected(NOT_CONNECTED_MESSAGE)
     return account
 
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from inventory.choices import MarkupType
+from inventory.pricing import clean_markup
 from nexusone.suppliers.base import CategoryNode
-
-from .choices import MarkupType
-from .pricing import clean_markup
 
 ALL_CATEGORIES = ("", "All categories")
 

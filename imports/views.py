@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,8 +11,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.pagination import paginate
 from nexusone.core.rendering import render_page
 from nexusone.suppliers.base import SupplierError
+from nexusone.suppliers.errors import SupplierNotConnected
 
 from . import actions
 from . import catalog as catalog_actions
@@ -41,6 +42,9 @@ def _start(request: HttpRequest, form: ImportForm, source: str, inputs) -> Impor
             tags=form.cleaned_data.get("tag_list"),
             user=request.user,
         )
+    except SupplierNotConnected as exc:
+        form.add_error(None, str(exc.detail))
+        return None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             exc = ValidationError(
@@ -100,10 +104,7 @@ def history(request: HttpRequest) -> HttpResponse:
     current_merchant(request)
     jobs = ImportJob.objects.for_merchant(request.merchant).select_related("created_by")
     filterset = ImportJobFilter(request.GET or None, queryset=jobs)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode()}
+    context = {"filter": filterset, "page": paginate(request, filterset.qs)}
     return render_page(request, "imports/history.html", context, "jobs")
 
 

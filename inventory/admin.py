@@ -102,6 +102,7 @@ class SyncRunAdmin(admin.ModelAdmin):
     list_filter = ("status", "trigger", "is_full", "dry_run")
     search_fields = ("merchant__name", "id")
     raw_id_fields = ("merchant", "started_by")
+    readonly_fields = ("status",)  # moves only through the sync's actions (choices.SYNC_TRANSITIONS)
     date_hierarchy = "created_at"
 
 
@@ -121,6 +122,7 @@ class SyncChangeAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind")
     search_fields = ("product__name", "product__external_id", "merchant__name")
     raw_id_fields = ("merchant", "run", "product", "variant", "decided_by")
+    readonly_fields = ("status",)  # approve or reject on the review page (choices.CHANGE_TRANSITIONS)
 
 
 @admin.register(StockAlert)

@@ -1,4 +1,8 @@
+"""Statuses and kinds of the inventory models, and the tables of their allowed status moves."""
+
 from django.db import models
+
+from nexusone.core.transitions import Transitions
 
 
 class StockStatus(models.TextChoices):
@@ -36,11 +40,36 @@ class SyncStatus(models.TextChoices):
 
 ACTIVE_SYNC_STATUSES = (SyncStatus.QUEUED, SyncStatus.RUNNING)
 
+# A run is claimed by one worker (queued → running) and ends once; a queued run whose worker never
+# came is abandoned (queued → failed). Finished runs never move again.
+SYNC_TRANSITIONS = Transitions(
+    "sync run",
+    {
+        SyncStatus.QUEUED: frozenset({SyncStatus.RUNNING, SyncStatus.FAILED}),
+        SyncStatus.RUNNING: frozenset({SyncStatus.SUCCEEDED, SyncStatus.PARTIAL, SyncStatus.FAILED}),
+        SyncStatus.SUCCEEDED: frozenset(),
+        SyncStatus.PARTIAL: frozenset(),
+        SyncStatus.FAILED: frozenset(),
+    },
+)
+
 
 class ChangeStatus(models.TextChoices):
     APPLIED = "applied", "Applied"
     HELD = "held", "Held for review"
     REJECTED = "rejected", "Rejected"
+
+
+# A change is written applied, or held for the merchant's decision (approve, reject, or superseded
+# by a newer supplier price); a decision is final.
+CHANGE_TRANSITIONS = Transitions(
+    "change",
+    {
+        ChangeStatus.HELD: frozenset({ChangeStatus.APPLIED, ChangeStatus.REJECTED}),
+        ChangeStatus.APPLIED: frozenset(),
+        ChangeStatus.REJECTED: frozenset(),
+    },
+)
 
 
 class ChangeKind(models.TextChoices):

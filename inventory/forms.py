@@ -3,11 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from nexusone.accounts.choices import SyncFrequency
 
 from .choices import MarkupType, OutOfStockAction
-from .pricing import PriceRule
+from .pricing import PriceRule, parse_markup
 
 BULK_ACTIONS = [
     ("sync", "Sync selected"),
@@ -29,8 +30,11 @@ class PricingRuleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("markup_type") == MarkupType.MULTIPLIER and data.get("markup_value", 1) < 1:
-            self.add_error("markup_value", "A multiplier below 1 would sell under cost.")
+        if data.get("markup_type") and data.get("markup_value") is not None:
+            try:
+                parse_markup({"type": data["markup_type"], "value": data["markup_value"]})
+            except ValidationError as exc:
+                self.add_error("markup_value", exc.message_dict["markup"])
         return data
 
     def to_rule(self) -> PriceRule:

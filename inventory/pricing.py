@@ -1,4 +1,6 @@
-"""Pricing as a small strategy object: a supplier cost and a rule give a selling price."""
+"""Pricing as a small strategy object: a supplier cost and a rule give a selling price.
+
+The one markup rule too (`parse_markup`, `clean_markup`): products, settings, bulk edits and imports all use it."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from .choices import MarkupType
 
 CENT = Decimal("0.01")
+MAX_MARKUP_VALUE = Decimal("100000")
 
 
 @dataclass(frozen=True)
@@ -31,22 +34,33 @@ class PriceRule:
         return {"type": str(self.markup_type), "value": str(self.markup_value)}
 
 
-def parse_markup(markup: dict[str, Any]) -> tuple[str, Decimal]:
-    """Validate `{"type": "percent"|"fixed"|"multiplier", "value": "40"}`; ValidationError names `markup`."""
+def parse_markup(markup: Any, *, field: str = "markup") -> tuple[str, Decimal]:
+    """Validate `{"type": "percent"|"fixed"|"multiplier", "value": "40"}`; a ValidationError names `field`."""
     if not isinstance(markup, dict):
-        raise ValidationError({"markup": 'Give an object like {"type": "percent", "value": "40"}.'})
+        raise ValidationError({field: 'Give an object like {"type": "percent", "value": "40"}.'})
+    unknown = set(markup) - {"type", "value"}
+    if unknown:
+        raise ValidationError({field: f"Unknown markup keys: {', '.join(sorted(map(str, unknown)))}."})
     markup_type = markup.get("type")
     if markup_type not in MarkupType.values:
-        raise ValidationError({"markup": f"type must be one of {', '.join(MarkupType.values)}."})
+        raise ValidationError({field: f"Markup type must be one of {', '.join(MarkupType.values)}."})
     try:
         value = Decimal(str(markup.get("value")))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"markup": "value must be a number."}) from None
-    if not value.is_finite() or value < 0:
-        raise ValidationError({"markup": "value must be zero or more."})
+        raise ValidationError({field: "Markup value must be a number."}) from None
+    if not value.is_finite() or value < 0 or value > MAX_MARKUP_VALUE:
+        raise ValidationError({field: f"Markup value must be between 0 and {MAX_MARKUP_VALUE}."})
     if markup_type == MarkupType.MULTIPLIER and value < 1:
-        raise ValidationError({"markup": "a multiplier below 1 would sell under cost."})
+        raise ValidationError({field: "A multiplier below 1 would sell under cost."})
     return markup_type, value
+
+
+def clean_markup(markup: Any, *, field: str = "markup") -> dict[str, str]:
+    """A markup as products and imports store it; {} (or None) means the store's default rule."""
+    if markup is None or markup == {}:
+        return {}
+    markup_type, value = parse_markup(markup, field=field)
+    return {"type": markup_type, "value": str(value)}
 
 
 def price_for(cost: Decimal | str | int, rule: PriceRule) -> Decimal:

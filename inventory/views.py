@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from rest_framework.request import Request
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.exceptions import InvalidTransition
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.pagination import paginate
 from nexusone.core.rendering import render_page, render_partial, wants_partial
 
 from . import actions
@@ -26,8 +26,6 @@ from .choices import ChangeStatus, StockStatus, SyncStatus, SyncTrigger
 from .filters import PRODUCT_ORDERING, ProductFilter, SyncRunFilter
 from .forms import BulkActionForm, InventorySettingsForm, PriceEditForm, PricingRuleForm
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Tag
-
-PAGE_SIZE = 25
 
 
 def _is_uuid(value: str) -> bool:
@@ -44,10 +42,6 @@ def _back(request: HttpRequest) -> HttpResponse:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect("inventory:index")
-
-
-def _later(first, second):
-    return max((t for t in (first, second) if t is not None), default=None)
 
 
 def _latest_run(merchant) -> SyncRun | None:
@@ -82,27 +76,12 @@ def index(request: HttpRequest) -> HttpResponse:
     products = Product.objects.for_merchant(merchant).select_related("category").prefetch_related("tags")
     filterset = ProductFilter(request.GET or None, queryset=products, request=request, default_threshold=threshold)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else products
-    paginator = ProductPagination()
-    paginator.page_size = PAGE_SIZE
-    page = paginator.paginate_queryset(queryset, Request(request))
-    # Unchanged rows are not rewritten by a sync, so "last sync" is the later of the product's own
-    # last change and the last full sync that succeeded.
-    last_full = (
-        SyncRun.objects.for_merchant(merchant)
-        .filter(is_full=True, status=SyncStatus.SUCCEEDED, dry_run=False)
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-    rows = [
-        {"product": p, "status": p.stock_status(threshold), "synced_at": _later(p.last_sync_at, last_full)}
-        for p in page
-    ]
+    page = paginate(request, queryset, pagination_class=ProductPagination)
+    rows = actions.catalog_rows(merchant, page, threshold)
     context = {
         "filter": filterset,
         "rows": rows,
-        "next_link": paginator.get_next_link(),
-        "previous_link": paginator.get_previous_link(),
+        "page": page,
         "stock_choices": StockStatus.choices,
         "ordering_choices": [(name, name.replace("_", " ")) for name, _ in PRODUCT_ORDERING],
         "categories": Category.objects.for_merchant(merchant),
@@ -180,8 +159,7 @@ def product_price(request: HttpRequest, product_id: str) -> HttpResponse:
                 editing = True
         else:
             editing = True
-    row = {"product": product, "status": product.stock_status(threshold), "synced_at": product.last_sync_at}
-    context = {"row": row, "form": form, "editing": editing}
+    context = {"row": actions.catalog_rows(merchant, [product], threshold)[0], "form": form, "editing": editing}
     return render_partial(request, "inventory/index.html", context, "row")
 
 
@@ -192,14 +170,9 @@ def sync_history(request: HttpRequest) -> HttpResponse:
     filterset = SyncRunFilter(request.GET or None, queryset=runs)
     if filterset.is_bound and filterset.is_valid():
         runs = filterset.qs
-    paginator = ProductPagination()
-    paginator.ordering = ("-created_at", "-id")
-    paginator.get_ordering = lambda *args: ("-created_at", "-id")
-    page = paginator.paginate_queryset(runs, Request(request))
+    page = paginate(request, runs)
     context = {
         "runs": page,
-        "next_link": paginator.get_next_link(),
-        "previous_link": paginator.get_previous_link(),
         "polling": any(run.is_active for run in page),
         "status_choices": SyncStatus.choices,
         "trigger_choices": SyncTrigger.choices,

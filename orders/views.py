@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +15,7 @@ from rest_framework.exceptions import APIException
 
 from nexusone.core.access import current_merchant, require_write
 from nexusone.core.forms import apply_validation_error
+from nexusone.core.pagination import paginate
 from nexusone.core.rendering import render_page, render_partial
 
 from . import actions, entry
@@ -26,21 +24,7 @@ from .filters import OrderFilter
 from .forms import FulfillmentSettingsForm, RefundForm
 from .models import Order, Shipment
 
-PAGE_SIZE = 25
 LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
-
-
-def _encode_cursor(order: Order) -> str:
-    return base64.urlsafe_b64encode(f"{order.created_at.isoformat()}|{order.pk}".encode()).decode()
-
-
-def _apply_cursor(queryset, cursor: str):
-    try:
-        created, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        created_at = datetime.fromisoformat(created)
-    except (ValueError, UnicodeDecodeError):
-        return queryset
-    return queryset.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
 
 
 @login_required
@@ -51,22 +35,14 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     order_filter = OrderFilter(request.GET or None, queryset=base)
     queryset = order_filter.qs if order_filter.is_bound and order_filter.is_valid() else base
-    ordering = request.GET.get("sort", "-created_at")
-    if ordering == "created_at":
-        page = list(queryset.order_by("created_at", "pk")[:PAGE_SIZE])
-        next_cursor = ""
-    else:
-        cursor = request.GET.get("cursor", "")
-        page = list(_apply_cursor(queryset, cursor).order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
-        next_cursor = _encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else ""
-        page = page[:PAGE_SIZE]
+    oldest_first = request.GET.get("sort") == "created_at"
+    page = paginate(request, queryset, ordering=("created_at", "id") if oldest_first else ("-created_at", "-id"))
     query = request.GET.copy()
-    query.pop("cursor", None)
+    query.pop("cursor", None)  # the live refresh reloads the first page with the same filters
     counts = actions.order_summary_counts(merchant)
     context = {
         "filter": order_filter,
         "orders": page,
-        "next_cursor": next_cursor,
         "query": query.urlencode(),
         "pipeline": [(s, label, counts[s]) for s, label in OrderStatus.choices],
         "total": sum(counts.values()),

@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from inventory.choices import MarkupType
+from inventory.pricing import clean_markup
 from nexusone.core.serializers import StrictFieldsMixin
 
 from ..actions import MAX_ITEMS_PER_IMPORT
-from ..choices import ImportSource, MarkupType
+from ..choices import ImportSource
 from ..models import ImportItem, ImportJob
-from ..pricing import clean_markup
 
 
 class MarkupSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -10,18 +10,12 @@ from rest_framework.response import Response
 from extension_auth.authentication import WITH_EXTENSION_TOKENS
 from extension_auth.permissions import ExtensionScope, is_extension_request
 from nexusone.core.api import MerchantScopedMixin, api_validation_error
-from nexusone.core.exceptions import Conflict
 from nexusone.core.permissions import IsMerchantMember
 
 from .. import actions
 from ..filters import ImportJobFilter
 from ..models import ImportItem, ImportJob
 from .serializers import ImportJobDetailSerializer, ImportJobSerializer, ImportRequestSerializer
-
-
-class SupplierNotConnectedError(Conflict):
-    default_code = "supplier_not_connected"
-    default_detail = actions.NOT_CONNECTED_MESSAGE
 
 
 def _with_items(queryset):
@@ -57,8 +51,6 @@ class ImportCreateView(ImportAPIMixin, generics.GenericAPIView):
                 user=request.user,
                 extension_session=session,
             )
-        except actions.SupplierNotConnected:
-            raise SupplierNotConnectedError() from None
         except DjangoValidationError as exc:
             raise api_validation_error(exc) from None
         job = _with_items(ImportJob.objects.select_related("created_by")).get(pk=job.pk)

@@ -1,9 +1,11 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from imports import actions
+from imports.actions import create, status
 from imports.choices import ItemStatus, JobStatus
 from imports.models import ImportJob
 from inventory.models import Category, Product
@@ -132,7 +134,8 @@ def test_a_refused_api_key_tells_the_merchant_to_reconnect(merchant, cj_account,
 def test_importing_without_a_cj_connection_explains_how_to_connect(merchant, catalog):
     with pytest.raises(actions.SupplierNotConnected) as error:
         actions.start_import(merchant, source="ids", inputs=[LAMP])
-    assert "Settings → CJ connection" in error.value.messages[0]
+    assert error.value.status_code == 409
+    assert "Settings → CJ connection" in str(error.value.detail)
     assert not ImportJob.objects.exists()
 
 
@@ -182,7 +185,7 @@ def test_job_progress_and_counts_move_batch_by_batch(merchant, cj_account, fake_
     for pid in pids:
         fake_supplier.add_product(pid, variants=1)
     events = []
-    monkeypatch.setattr(actions, "publish_event", lambda merchant_id, kind, data: events.append((kind, data)))
+    monkeypatch.setattr(status, "publish_event", lambda merchant_id, kind, data: events.append((kind, data)))
     job = run(merchant, [*pids, "junk"])
     progress = [data["processed"] for kind, data in events if kind == "import.progress"]
     assert progress == [1, 26, 51, 61, 61]
@@ -211,6 +214,37 @@ def test_an_import_writes_at_most_three_queries_per_product(
     with django_assert_max_num_queries(3 * 50):
         actions.run_import_job(job.pk)
     assert Product.objects.filter(merchant=merchant).count() == 50
+
+
+def test_a_runner_that_another_runner_overtook_leaves_the_finished_job_as_it_is(
+    merchant, cj_account, catalog, monkeypatch
+):
+    from nexusone.notifications.models import Notification
+
+    job = actions.start_import(merchant, source="ids", inputs=[LAMP, MAT], dispatch=False)
+    get_product = catalog.get_product
+
+    def finished_elsewhere_meanwhile(pid):
+        # A redelivered task finished the job while this runner was still reading CJ.
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.PARTIAL, error="set by the other runner")
+        return get_product(pid)
+
+    monkeypatch.setattr(catalog, "get_product", finished_elsewhere_meanwhile)
+    actions.run_import_job(job.pk)
+
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert (stored.status, stored.error) == (JobStatus.PARTIAL, "set by the other runner")
+    assert not Notification.objects.filter(merchant=merchant, event="import.finished").exists()
+
+
+def test_a_queued_job_claimed_by_a_late_runner_after_it_finished_stays_finished(merchant, cj_account, catalog):
+    job = actions.start_import(merchant, source="ids", inputs=[LAMP], dispatch=False)
+    late_copy = ImportJob.objects.get(pk=job.pk)  # read while still queued
+    actions.run_import_job(job.pk)
+
+    status.claim(late_copy)
+
+    assert ImportJob.objects.get(pk=job.pk).status == JobStatus.SUCCEEDED
 
 
 def test_finishing_notifies_the_merchant(merchant, cj_account, catalog):
@@ -261,13 +295,21 @@ def test_the_import_products_command_splits_its_arguments_like_pasted_text(merch
     assert set(Product.objects.values_list("external_id", flat=True)) == {LAMP, STAND, MAT}
 
 
+def test_the_import_products_command_without_a_cj_connection_says_how_to_connect(merchant):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Settings → CJ connection"):
+        call_command("import_products", "--merchant", str(merchant.pk), LAMP, stdout=StringIO())
+    assert not ImportJob.objects.exists()
+
+
 def test_an_unexpected_error_fails_the_rest_instead_of_leaving_the_job_running(
     merchant, cj_account, catalog, monkeypatch
 ):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "save_batch", broken)
+    monkeypatch.setattr(create, "save_batch", broken)
     job = run(merchant, [LAMP, STAND])
     assert job.status == JobStatus.FAILED
     assert job.failed == 2

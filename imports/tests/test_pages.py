@@ -30,6 +30,14 @@ def test_import_page_explains_how_to_connect_cj_when_it_is_not(owner_client, mer
     assert "Connect your CJ account first" in owner_client.get(reverse("imports:index")).content.decode()
 
 
+def test_submitting_without_a_cj_connection_explains_it_on_the_form_and_starts_nothing(owner_client, merchant):
+    response = owner_client.post(reverse("imports:index"), {"inputs": LAMP}, headers=HX)
+
+    assert response.status_code == 200
+    assert "paste the API key from My CJ → API" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_preview_marks_invalid_duplicate_and_over_limit_lines(owner_client, merchant, cj_account, catalog):
     merchant.plan = Plan.FREE
     merchant.save()

@@ -13,23 +13,16 @@ from nexusone.core.serializers import StrictFieldsMixin
 from .. import actions
 from ..choices import MarkupType, OutOfStockAction
 from ..models import DEFAULT_LOW_STOCK_THRESHOLD, Category, Product, StockAlert, SyncChange, SyncRun, Variant
-from ..pricing import PriceRule, parse_markup
-
-
-def exc_list_messages(errors: list) -> list[str]:
-    return [str(message) for error in errors for message in error.messages]
+from ..pricing import PriceRule, clean_markup
 
 
 class MarkupField(serializers.JSONField):
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
-        if data in (None, {}):
-            return {}
         try:
-            markup_type, value = parse_markup(data)
+            return clean_markup(data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict["markup"]) from None
-        return {"type": markup_type, "value": str(value)}
 
 
 class CategoryField(serializers.CharField):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from inventory import actions
+from inventory.actions.sync import fetch
 from inventory.models import Product, Variant
 from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixtures for the sandbox tests
     cj_sandbox,
@@ -18,7 +20,7 @@ from nexusone.suppliers.models import SupplierAccount
 
 @pytest.fixture(autouse=True)
 def _no_backoff(monkeypatch):
-    monkeypatch.setattr(actions, "SYNC_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr(fetch, "SYNC_RETRIES", replace(fetch.SYNC_RETRIES, backoff_seconds=0))
 
 
 @pytest.fixture

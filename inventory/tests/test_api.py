@@ -201,6 +201,8 @@ def test_patch_with_a_markup_reprices_an_unlocked_product(api, shelf):
         ({"category": 12}, "category"),
         ({"tags": "gift"}, "tags"),
         ({"markup": {"type": "bogus", "value": "1"}}, "markup"),
+        ({"markup": {"type": "fixed", "value": "1", "round": True}}, "markup"),
+        ({"markup": {"type": "percent", "value": "100001"}}, "markup"),
         ({"stock_quantity": 100}, "stock_quantity"),
         ({"colour": "red"}, "colour"),
         ({"is_active": "maybe"}, "is_active"),

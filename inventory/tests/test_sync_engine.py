@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inventory import actions
+from inventory.actions.sync import run as run_module
+from inventory.actions.sync import write as write_module
 from inventory.choices import AlertKind, AlertState, ChangeStatus, OutOfStockAction, SyncStatus, SyncTrigger
 from inventory.models import Product, StockAlert, SyncChange, SyncRun, Variant
 from inventory.tests.conftest import mirror
@@ -223,7 +225,7 @@ def test_keep_visible_leaves_a_sold_out_product_active(merchant, catalog, fake_s
 
 
 def test_a_failure_mid_run_keeps_earlier_batches_and_never_zeroes_stock(merchant, catalog, fake_supplier, monkeypatch):
-    monkeypatch.setattr(actions, "SYNC_BATCH_SIZE", 1)
+    monkeypatch.setattr(run_module, "SYNC_BATCH_SIZE", 1)
     for pid in ("PID-1", "PID-2", "PID-3"):
         fake_supplier.stock[f"{pid}-V1"] = 11
     failing = Product.objects.order_by("pk")[1]
@@ -384,7 +386,7 @@ def test_the_write_phase_skips_a_row_whose_stock_moved_meanwhile(merchant, catal
 
 
 def test_large_flushes_are_split_into_statements_of_the_write_batch_size(merchant, catalog, fake_supplier, monkeypatch):
-    monkeypatch.setattr(actions, "WRITE_BATCH_ROWS", 2)
+    monkeypatch.setattr(write_module, "WRITE_BATCH_ROWS", 2)
     for pid in ("PID-1", "PID-2", "PID-3"):
         fake_supplier.stock[f"{pid}-V1"] = 1
 

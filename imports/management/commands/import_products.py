@@ -38,6 +38,8 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
+        except actions.SupplierNotConnected as exc:
+            raise CommandError(str(exc.detail)) from None
         job = actions.run_import_job(job.pk)
         for item in job.items.order_by("position"):
             self.stdout.write(f"{item.status:<10} {item.pid or '-':<40} {item.error or item.input}")

@@ -3,10 +3,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from imports.pricing import apply_markup, clean_markup, pricing_rule_for
-from inventory.actions import get_inventory_settings
-from inventory.pricing import PriceRule
+from inventory.actions import get_inventory_settings, rule_with_markup
+from inventory.pricing import PriceRule, clean_markup, price_for
 from tests.factories import MerchantFactory
+
+
+def priced(cost: Decimal, markup: dict, base: PriceRule | None = None) -> Decimal:
+    return price_for(cost, (base or PriceRule()).with_markup(markup))
 
 
 @pytest.mark.parametrize(
@@ -24,11 +27,11 @@ from tests.factories import MerchantFactory
     ],
 )
 def test_markup_gives_prices_in_cents_rounded_half_up(cost, markup, price):
-    assert apply_markup(Decimal(cost), markup) == Decimal(price)
+    assert priced(Decimal(cost), markup) == Decimal(price)
 
 
 def test_prices_are_decimals_with_two_places():
-    price = apply_markup(Decimal("4"), {"type": "percent", "value": "40"})
+    price = priced(Decimal("4"), {"type": "percent", "value": "40"})
     assert isinstance(price, Decimal)
     assert price.as_tuple().exponent == -2
 
@@ -40,10 +43,12 @@ def test_prices_are_decimals_with_two_places():
         {"type": "discount", "value": "10"},
         {"type": "percent", "value": "-5"},
         {"type": "percent", "value": "abc"},
+        {"type": "percent", "value": "100001"},
         {"type": "multiplier", "value": "0"},
         {"type": "multiplier", "value": "0.5"},
         {"type": "fixed", "value": "1", "extra": "x"},
         "40%",
+        "",
     ],
 )
 def test_bad_markups_are_refused_naming_the_markup_field(markup):
@@ -52,14 +57,18 @@ def test_bad_markups_are_refused_naming_the_markup_field(markup):
     assert "markup" in error.value.error_dict
 
 
+def test_a_markup_is_stored_with_its_value_as_a_decimal_string():
+    assert clean_markup({"type": "fixed", "value": 2.5}) == {"type": "fixed", "value": "2.5"}
+
+
 def test_no_markup_means_the_stores_default_pricing_rule(db):
     merchant = MerchantFactory()
     assert clean_markup(None) == {}
-    assert apply_markup(Decimal("10"), {}, pricing_rule_for(merchant, {})) == Decimal("14.00")
+    assert priced(Decimal("10"), {}, rule_with_markup(merchant, {})) == Decimal("14.00")
     rule = get_inventory_settings(merchant).default_pricing_rule
     rule.markup_type, rule.markup_value = "fixed", Decimal("2")
     rule.save()
-    assert apply_markup(Decimal("10"), {}, pricing_rule_for(merchant, None)) == Decimal("12.00")
+    assert priced(Decimal("10"), {}, rule_with_markup(merchant, None)) == Decimal("12.00")
 
 
 def test_an_import_markup_replaces_the_store_markup_but_keeps_its_rounding(db):
@@ -67,6 +76,6 @@ def test_an_import_markup_replaces_the_store_markup_but_keeps_its_rounding(db):
     rule = get_inventory_settings(merchant).default_pricing_rule
     rule.round_to_99 = True
     rule.save()
-    base = pricing_rule_for(merchant, {"type": "percent", "value": "50"})
-    assert apply_markup(Decimal("4.00"), {}, base) == Decimal("6.99")
-    assert apply_markup(Decimal("4.00"), {"type": "fixed", "value": "1"}, PriceRule()) == Decimal("5.00")
+    base = rule_with_markup(merchant, {"type": "percent", "value": "50"})
+    assert priced(Decimal("4.00"), {}, base) == Decimal("6.99")
+    assert priced(Decimal("4.00"), {"type": "fixed", "value": "1"}, PriceRule()) == Decimal("5.00")

@@ -1,0 +1,65 @@
+"""Periodic syncs: one django-celery-beat task per merchant, at the frequency its settings and plan allow."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
+from nexusone.accounts.choices import SyncFrequency
+
+if TYPE_CHECKING:
+    from django_celery_beat.models import PeriodicTask
+
+    from nexusone.accounts.models import Merchant
+
+    from ..models import InventorySettings
+
+SCHEDULED_SYNC_TASK = "inventory.scheduled_sync"
+
+
+def schedule_name(merchant: Merchant) -> str:
+    return f"inventory-sync:{merchant.pk}"
+
+
+def schedule_offset(merchant: Merchant) -> tuple[int, int, int]:
+    """(minute, hour, weekday) spread by merchant id so merchants do not all start at once."""
+    digest = int(hashlib.sha256(str(merchant.pk).encode()).hexdigest(), 16)
+    return digest % 60, (digest // 60) % 24, (digest // 1440) % 7
+
+
+def allowed_frequency(merchant: Merchant, frequency: str) -> str:
+    """The frequency the plan allows: hourly falls back to daily on a plan without it."""
+    allowed = merchant.capabilities.sync_frequencies
+    if frequency in allowed:
+        return frequency
+    return SyncFrequency.DAILY if SyncFrequency.DAILY in allowed else SyncFrequency.OFF
+
+
+def schedule_syncs(merchant: Merchant, inventory_settings: InventorySettings) -> PeriodicTask | None:
+    """Create, update or remove the merchant's periodic sync task. Returns the task or None."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    frequency = allowed_frequency(merchant, inventory_settings.sync_frequency)
+    if frequency == SyncFrequency.OFF:
+        PeriodicTask.objects.filter(name=schedule_name(merchant)).delete()
+        return None
+    minute, hour, weekday = schedule_offset(merchant)
+    crontab = {
+        SyncFrequency.HOURLY: {"minute": str(minute), "hour": "*", "day_of_week": "*"},
+        SyncFrequency.DAILY: {"minute": str(minute), "hour": str(hour), "day_of_week": "*"},
+        SyncFrequency.WEEKLY: {"minute": str(minute), "hour": str(hour), "day_of_week": str(weekday)},
+    }[frequency]
+    schedule, _ = CrontabSchedule.objects.get_or_create(**crontab, day_of_month="*", month_of_year="*", timezone="UTC")
+    task, _ = PeriodicTask.objects.update_or_create(
+        name=schedule_name(merchant),
+        defaults={
+            "task": SCHEDULED_SYNC_TASK,
+            "crontab": schedule,
+            "interval": None,
+            "args": json.dumps([str(merchant.pk)]),
+            "enabled": True,
+            "description": f"{frequency} inventory sync of {merchant.name}",
+        },
+    )
+    return task

@@ -1,0 +1,109 @@
+"""Reading one supplier product (with its stock) under a retry policy: the one way sync and imports read CJ.
+
+The supplier client already paces calls and retries its own transport; the policy here decides whether a
+product that still failed is tried again (a sync: a few times, backing off) or reported at once (an import).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from nexusone.suppliers.base import (
+    StockLevel,
+    Supplier,
+    SupplierAuthError,
+    SupplierCircuitOpen,
+    SupplierError,
+    SupplierNotFound,
+    SupplierProduct,
+    SupplierQuotaExhausted,
+    SupplierRateLimited,
+    SupplierUnavailable,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int  # per product, then its last error is raised
+    backoff_seconds: float = 0.5  # doubled on each retry; a supplier's Retry-After wins
+    max_wait_seconds: float = 30  # a supplier asking to wait longer stops the caller instead
+
+    def stops(self, exc: SupplierError) -> bool:
+        """Errors after which no later call can succeed soon: the caller stops and says why."""
+        if isinstance(exc, SupplierAuthError | SupplierQuotaExhausted | SupplierCircuitOpen):
+            return True
+        return isinstance(exc, SupplierRateLimited) and (exc.retry_after or 0) > self.max_wait_seconds
+
+    def retries(self, exc: SupplierError, attempt: int) -> bool:
+        transient = isinstance(exc, SupplierUnavailable | SupplierRateLimited)
+        return transient and attempt < self.attempts and not self.stops(exc)
+
+    def delay(self, exc: SupplierError, attempt: int) -> float:
+        return getattr(exc, "retry_after", None) or self.backoff_seconds * 2 ** (attempt - 1)
+
+
+SYNC_RETRIES = RetryPolicy(attempts=3)
+IMPORT_RETRIES = RetryPolicy(attempts=1)  # an import reports the item failed; the merchant imports it again
+
+
+class Fetched(NamedTuple):
+    product: SupplierProduct | None  # None: the supplier says it is gone
+    stock: dict[str, StockLevel] | None  # per variant id; None: not known (an import goes on without it)
+    calls: int
+
+
+def fetch_product(
+    supplier: Supplier,
+    external_id: str,
+    *,
+    retry: RetryPolicy,
+    stock_required: bool = True,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Fetched:
+    """A product with its variants and their stock per warehouse, tried again as `retry` says.
+
+    `stock_required` (a sync): stock is read first and a failure to read it fails the product. Otherwise
+    (an import) the product's own per-variant stock is used when it carries it, and stock that a separate
+    call cannot read stays unknown. SupplierNotFound gives a `Fetched` with product None; any other error
+    is raised once the policy gives up, carrying `calls` (the calls it cost).
+    """
+    calls = 0
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            stock = None
+            if stock_required:
+                calls += 1
+                stock = supplier.get_product_stock(external_id)
+            calls += 1
+            product = supplier.get_product(external_id)
+            if not stock_required:
+                stock, extra_calls = _stock_of(supplier, external_id, product)
+                calls += extra_calls
+            return Fetched(product, stock, calls)
+        except SupplierNotFound:
+            return Fetched(None, {}, calls)
+        except SupplierError as exc:
+            exc.calls = calls  # type: ignore[attr-defined]
+            if not retry.retries(exc, attempt):
+                raise
+            sleep(retry.delay(exc, attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _stock_of(
+    supplier: Supplier, external_id: str, product: SupplierProduct
+) -> tuple[dict[str, StockLevel] | None, int]:
+    """The product's own per-variant stock, or one stock call when it carried none (None when that fails)."""
+    if all(v.stock is not None for v in product.variants):
+        return {v.variant_id: v.stock for v in product.variants}, 0
+    try:
+        return supplier.get_product_stock(external_id), 1
+    except SupplierError:
+        logger.warning("Stock of %s unavailable; the next sync reads it", external_id, exc_info=True)
+        return None, 1
