@@ -123,6 +123,25 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def eager_celery():
+    """Celery tasks run in-process when queued (on-commit sends included), as a worker would run them."""
+    from nexusone.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def cj_account(merchant):
+    """The merchant's CJ connection, with the key the CJ sandbox accepts and CJ's signing id (openId)."""
+    from tests.factories import SupplierAccountFactory
+
+    return SupplierAccountFactory(merchant=merchant)
+
+
+@pytest.fixture
 def fake_supplier():
     """Route every supplier lookup to an in-memory FakeSupplier for the test."""
     from nexusone.suppliers import registry

@@ -119,7 +119,7 @@ def run() -> None:
     with (
         mock.patch("orders.tasks.submit_order_task.delay"),
         mock.patch("orders.tasks.email_customer_task.delay"),
-        mock.patch("orders.actions.publish_event"),
+        mock.patch("orders.actions.status.publish_event"),
         forked_pool() as processes,
     ):
         for round_number in range(ROUNDS):

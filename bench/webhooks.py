@@ -105,9 +105,9 @@ def run() -> None:
     from django.db import connection
 
     from nexusone.celery import app
-    from nexusone.suppliers.models import SupplierAccount
-    from orders import actions
-    from orders.models import Order, TrackingEvent, WebhookMessage
+    from nexusone.suppliers import inbox
+    from nexusone.suppliers.models import SupplierAccount, WebhookMessage
+    from orders.models import Order, TrackingEvent
 
     fake = install_fake_supplier()
     merchant, _ = merchant_with_owner()
@@ -149,7 +149,7 @@ def run() -> None:
 
     with ThreadPoolExecutor(WORKERS) as pool:
         started = time.perf_counter()
-        list(pool.map(lambda _: actions.drain_inbox(), range(WORKERS)))
+        list(pool.map(lambda _: inbox.drain_inbox(), range(WORKERS)))
         process_seconds = time.perf_counter() - started
         list(pool.map(close_connection, range(WORKERS)))
 

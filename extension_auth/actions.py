@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nexusone.accounts.models import Membership, Merchant, User
@@ -157,20 +157,40 @@ def revoke_session(session: ExtensionSession, *, by: User | None, reason: str = 
     return bool(changed)
 
 
-def revoke_sessions(sessions, *, by: User | None, reason: str = "revoked") -> int:
-    """Revoke every still-active session of a queryset in one statement."""
-    return sessions.filter(revoked_at__isnull=True).update(
+def revoke_sessions(
+    merchant: Merchant,
+    sessions: QuerySet[ExtensionSession],
+    *,
+    by: User | None,
+    reason: str = "revoked",
+    **details: str,
+) -> int:
+    """Revoke every still-active session of a queryset in one statement; one audit event says how many."""
+    count = sessions.filter(revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by, revoked_reason=reason
     )
+    if count:
+        record_event(
+            "extension.sessions_revoked",
+            merchant=merchant,
+            actor=by,
+            data={"count": count, "reason": reason, **details},
+        )
+    return count
+
+
+def revoke_own_sessions(user: User, merchant: Merchant) -> int:
+    """A member's "revoke all": every extension session they opened in this store stops working now."""
+    return revoke_sessions(merchant, ExtensionSession.objects.for_merchant(merchant).filter(user=user), by=user)
 
 
 def revoke_sessions_when_plan_loses_extension(merchant: Merchant, old_plan: str, new_plan: str) -> None:
     """PLAN_CHANGE_HOOKS entry: leaving premium revokes every session of the merchant."""
     if capabilities(new_plan).chrome_extension:
         return
-    count = revoke_sessions(ExtensionSession.objects.for_merchant(merchant), by=None, reason="plan_changed")
-    if count:
-        record_event("extension.sessions_revoked", merchant=merchant, data={"count": count, "plan": new_plan})
+    revoke_sessions(
+        merchant, ExtensionSession.objects.for_merchant(merchant), by=None, reason="plan_changed", plan=new_plan
+    )
 
 
 def visible_sessions(user: User, merchant: Merchant, *, is_owner: bool):

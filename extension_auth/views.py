@@ -77,7 +77,7 @@ def revoke(request: HttpRequest, session_id: str) -> HttpResponse:
 def revoke_all(request: HttpRequest) -> HttpResponse:
     if request.merchant is None:
         raise PermissionDenied
-    count = actions.revoke_sessions(_sessions(request).filter(user=request.user), by=request.user)
+    count = actions.revoke_own_sessions(request.user, request.merchant)
     messages.success(request, f"{count} session{'s' if count != 1 else ''} revoked.")
     if request.htmx:
         return _render(request, {}, "sessions")

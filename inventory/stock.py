@@ -6,6 +6,9 @@ supplier stock less reserved, never below 0. The UPDATE that changes either side
 same statement, from the row as it stands (never read, compute in Python, save). A product carries
 the sums of its variants.
 
+Orders hold stock through `reserve`, `release`, `consume` and `restore`, each taking `{variant_id: quantity}`
+(the role of Saleor's warehouse/management.py); an order only records which state its units are in.
+
 After every stock write (sync, import, demo seed, order reserve, release, consume, restore), `settle`
 sums the products again and `apply_stock_rules` opens or resolves their alerts and applies the
 merchant's out-of-stock action (or undoes it when stock comes back). Each rule lives here once.
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
@@ -46,6 +49,64 @@ def in_lock_order(quantities: Quantities) -> list[tuple[Any, int]]:
 
 
 # --- order-driven writes --------------------------------------------------------------------------
+
+
+class OutOfStock(Exception):
+    """Some variants cannot cover the units asked for; nothing was reserved.
+
+    `available`: the units each short variant can still sell."""
+
+    def __init__(self, available: Quantities) -> None:
+        super().__init__(f"Not enough sellable stock for {len(available)} variant(s).")
+        self.available = available
+
+
+def add_up(pairs: Iterable[tuple[Any, int]]) -> Quantities:
+    """Units per variant from (variant id, quantity) pairs; a variant may come more than once."""
+    quantities: Quantities = {}
+    for pk, quantity in pairs:
+        quantities[pk] = quantities.get(pk, 0) + quantity
+    return quantities
+
+
+def shortfall(quantities: Quantities, sellable_now: Quantities) -> Quantities:
+    """The variants whose sellable units as just read cannot cover `quantities`, with those units.
+
+    Only a cheap early refusal: `reserve`'s conditional UPDATE stays the one authority for taking stock."""
+    return {
+        pk: max(sellable_now.get(pk, 0), 0) for pk, wanted in quantities.items() if sellable_now.get(pk, 0) < wanted
+    }
+
+
+def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable[Any] = ()) -> None:
+    """Hold units for an order, every variant or none, then settle the products (`product_ids` when known).
+
+    Inside a caller's transaction this joins it (no savepoint): OutOfStock is raised and the caller rolls back."""
+    with transaction.atomic(savepoint=False):
+        short = reserve_units(merchant.pk, quantities)
+        if short:
+            available = dict(Variant.objects.filter(pk__in=short).values_list("pk", "stock_quantity"))
+            raise OutOfStock({pk: max(available.get(pk, 0), 0) for pk in short})
+        product_ids = list(product_ids)
+        settle(merchant, variant_ids=() if product_ids else list(quantities), product_ids=product_ids)
+
+
+def release(merchant: Merchant, quantities: Quantities) -> None:
+    """An order lets go of its reservation (cancel, failure): the units are for sale again."""
+    release_units(quantities)
+    settle(merchant, variant_ids=list(quantities))
+
+
+def consume(merchant: Merchant, quantities: Quantities) -> None:
+    """The supplier accepted the order: its units leave the supplier's stock and the reservation."""
+    consume_units(quantities)
+    settle(merchant, variant_ids=list(quantities))
+
+
+def restore(merchant: Merchant, quantities: Quantities) -> None:
+    """The supplier cancelled an order it had accepted: its units are for sale again."""
+    restore_units(quantities)
+    settle(merchant, variant_ids=list(quantities))
 
 
 def reserve_units(merchant_id: Any, quantities: Quantities) -> set[Any]:

@@ -299,7 +299,7 @@ EVENT_STREAM_MAX_SECONDS = env.int("EVENT_STREAM_MAX_SECONDS", default=5 if TEST
 HOUSEKEEPING_TASKS = [
     "nexusone.core.tasks.heartbeat",
     "orders.tasks.sweep_submissions_task",
-    "orders.tasks.sweep_webhooks_task",
+    "nexusone.suppliers.tasks.sweep_webhooks",
     "orders.tasks.poll_tracking_task",
     "nexusone.suppliers.tasks.prune_call_logs",
 ]

@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("nexusone.accounts.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("nexusone.suppliers.api.urls")),
     path("", include("imports.api.urls")),
     path("", include("extension_auth.api.urls")),
     path("", include("nexusone.notifications.api.urls")),

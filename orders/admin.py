@@ -10,7 +10,6 @@ from .models import (
     Shipment,
     SupplierSubmission,
     TrackingEvent,
-    WebhookMessage,
 )
 
 
@@ -78,13 +77,6 @@ class CommissionEntryAdmin(admin.ModelAdmin):
     list_display = ["order", "merchant", "kind", "amount", "client_share", "platform_share", "created_at"]
     list_filter = ["kind"]
     search_fields = ["order__reference"]
-
-
-@admin.register(WebhookMessage)
-class WebhookMessageAdmin(admin.ModelAdmin):
-    list_display = ["message_id", "source", "topic", "action", "state", "merchant", "received_at", "processed_at"]
-    list_filter = ["source", "topic", "state"]
-    search_fields = ["message_id", "note"]
 
 
 @admin.register(FulfillmentSettings)

@@ -6,14 +6,9 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from nexusone.suppliers import inbox
 
-        from nexusone.suppliers.models import SupplierAccount
+        from .actions import webhooks
 
-        from . import actions
-
-        # Cache invalidation only: the webhook receiver keeps signing keys in-process.
-        post_save.connect(actions.forget_webhook_accounts, sender=SupplierAccount, dispatch_uid="orders-webhook-keys")
-        post_delete.connect(
-            actions.forget_webhook_accounts, sender=SupplierAccount, dispatch_uid="orders-webhook-keys-d"
-        )
+        inbox.register_topic_handler(webhooks.ORDER_TOPICS, webhooks.apply_order_event)
+        inbox.register_topic_handler(webhooks.LOGISTIC_TOPICS, webhooks.apply_logistic_event)

@@ -14,28 +14,51 @@ class OrderStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-S = OrderStatus
-
 # The one table of allowed moves. The main line only goes forward (a supplier may skip steps,
 # e.g. confirmed → shipped); failed is an exception the merchant retries (back to pending).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.CONFIRMED, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.CANCELLED, S.FAILED}),
-    S.CONFIRMED: frozenset({S.PROCESSING, S.SHIPPED, S.DELIVERED, S.CANCELLED, S.REFUNDED}),
-    S.PROCESSING: frozenset({S.SHIPPED, S.DELIVERED, S.CANCELLED, S.REFUNDED}),
-    S.SHIPPED: frozenset({S.DELIVERED, S.REFUNDED}),
-    S.DELIVERED: frozenset({S.REFUNDED}),
-    S.FAILED: frozenset({S.PENDING, S.CANCELLED}),
-    S.CANCELLED: frozenset(),
-    S.REFUNDED: frozenset(),
+    OrderStatus.PENDING: frozenset(
+        {
+            OrderStatus.CONFIRMED,
+            OrderStatus.PROCESSING,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+            OrderStatus.CANCELLED,
+            OrderStatus.FAILED,
+        }
+    ),
+    OrderStatus.CONFIRMED: frozenset(
+        {
+            OrderStatus.PROCESSING,
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+            OrderStatus.CANCELLED,
+            OrderStatus.REFUNDED,
+        }
+    ),
+    OrderStatus.PROCESSING: frozenset(
+        {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+    ),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.FAILED: frozenset({OrderStatus.PENDING, OrderStatus.CANCELLED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
 }
 
 # Position on the main line; supplier events that point at or before the current position are stale.
-PROGRESS: dict[str, int] = {S.PENDING: 0, S.CONFIRMED: 1, S.PROCESSING: 2, S.SHIPPED: 3, S.DELIVERED: 4}
+PROGRESS: dict[str, int] = {
+    OrderStatus.PENDING: 0,
+    OrderStatus.CONFIRMED: 1,
+    OrderStatus.PROCESSING: 2,
+    OrderStatus.SHIPPED: 3,
+    OrderStatus.DELIVERED: 4,
+}
 
-CANCELLABLE = frozenset({S.PENDING, S.CONFIRMED, S.PROCESSING, S.FAILED})
-REFUNDABLE = frozenset({S.CONFIRMED, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.REFUNDED})
-# Statuses whose timestamps the order records (`<status>_at`).
-TIMESTAMPED = (S.CONFIRMED, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.CANCELLED, S.REFUNDED, S.FAILED)
+CANCELLABLE = frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.FAILED})
+REFUNDABLE = frozenset(
+    {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.REFUNDED}
+)
 
 
 class StockState(models.TextChoices):
@@ -72,14 +95,6 @@ class LogOutcome(models.TextChoices):
 class CommissionKind(models.TextChoices):
     SALE = "sale", "Sale"
     REFUND = "refund", "Refund"
-
-
-class WebhookState(models.TextChoices):
-    RECEIVED = "received", "Received"
-    PROCESSING = "processing", "Claimed by a worker"
-    PROCESSED = "processed", "Processed"
-    IGNORED = "ignored", "Ignored"
-    FAILED = "failed", "Failed"
 
 
 class OrderSource(models.TextChoices):

@@ -297,7 +297,7 @@ class OrderEntry:
             return []
         try:
             self.options = actions.quote_items(
-                self.merchant, serializer.to_lines(), country_code=serializer.validated_data["country_code"]
+                self.merchant, serializer.line_inputs(), country_code=serializer.validated_data["country_code"]
             )
         except (ValidationError, APIException) as exc:
             self._show_action_error(exc)

@@ -7,8 +7,6 @@ from celery import shared_task
 SUBMIT_TASK = "orders.tasks.submit_order_task"
 SWEEP_SUBMISSIONS_TASK = "orders.tasks.sweep_submissions_task"
 POLL_TRACKING_TASK = "orders.tasks.poll_tracking_task"
-SWEEP_WEBHOOKS_TASK = "orders.tasks.sweep_webhooks_task"
-DRAIN_WEBHOOKS_TASK = "orders.tasks.drain_webhooks_task"
 
 
 @shared_task(name=SUBMIT_TASK, ignore_result=True)
@@ -34,25 +32,6 @@ def poll_tracking_task() -> int:
     from . import actions
 
     return actions.poll_tracking(actions.due_shipment_ids())
-
-
-@shared_task(name=DRAIN_WEBHOOKS_TASK, ignore_result=True)
-def drain_webhooks_task() -> int:
-    """Process the webhook inbox; queued once per burst of incoming messages."""
-    from . import actions
-
-    return actions.drain_inbox()
-
-
-@shared_task(name=SWEEP_WEBHOOKS_TASK, ignore_result=True)
-def sweep_webhooks_task() -> int:
-    """Beat: process stored messages whose task was lost."""
-    from . import actions
-
-    ids = actions.pending_webhook_ids()
-    for message_id in ids:
-        actions.process_webhook(message_id)
-    return len(ids)
 
 
 @shared_task(name="orders.tasks.email_customer_task", ignore_result=True)

@@ -22,7 +22,7 @@ from . import actions, entry
 from .choices import OrderStatus, SubmissionState
 from .filters import OrderFilter
 from .forms import FulfillmentSettingsForm, RefundForm
-from .models import Order, Shipment
+from .models import ZERO, Order, Shipment
 
 LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED)
 
@@ -98,6 +98,7 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         pk=order_id,
     )
     submission = getattr(order, "submission", None)
+    allowed = actions.allowed_actions(order)
     in_flight = order.status == OrderStatus.PENDING or (
         submission is not None and submission.state in (SubmissionState.SENDING, SubmissionState.UNKNOWN)
     )
@@ -107,17 +108,12 @@ def detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "in_flight": in_flight,
         "refund_form": RefundForm(initial={"amount": order.total_amount - order.refunded_amount}),
         "can_write": request.membership is not None and request.membership.can_write,
-        "can_cancel": order.status in actions.CANCELLABLE,
-        "can_refund": order.status in actions.REFUNDABLE and order.refunded_amount < order.total_amount,
-        "can_retry": order.status == OrderStatus.FAILED
-        or (
-            order.status == OrderStatus.PENDING
-            and submission is not None
-            and submission.state != SubmissionState.SENDING
-        ),
-        "can_refresh": bool(order.external_order_id),
+        "can_cancel": allowed.cancel,
+        "can_refund": allowed.refund,
+        "can_retry": allowed.retry,
+        "can_refresh": allowed.refresh,
         "sandbox_steps": actions.SANDBOX_STEPS if _sandbox_can_advance(order) else (),
-        "commission_net": sum((e.client_share for e in order.commission_entries.all()), actions.ZERO),
+        "commission_net": sum((e.client_share for e in order.commission_entries.all()), ZERO),
     }
     return render_page(request, "orders/detail.html", context, "live")
 

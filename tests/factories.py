@@ -7,6 +7,7 @@ import factory
 from inventory.models import Category, Product, Tag, Variant
 from nexusone.accounts.choices import Plan, Role
 from nexusone.accounts.models import Membership, Merchant, User
+from nexusone.suppliers.models import SupplierAccount
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,6 +39,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     merchant = factory.SubFactory(MerchantFactory)
     role = Role.OWNER
+
+
+class SupplierAccountFactory(factory.django.DjangoModelFactory):
+    """A CJ connection with the API key the CJ sandbox accepts (CJ_SANDBOX_API_KEY's default)."""
+
+    class Meta:
+        model = SupplierAccount
+
+    merchant = factory.SubFactory(MerchantFactory)
+    supplier = "cj"
+    api_key = "sandbox-key"
+    qps = 50
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

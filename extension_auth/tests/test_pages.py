@@ -60,3 +60,18 @@ def test_another_stores_session_cannot_be_revoked(client, owner, premium, other_
     client.force_login(owner)
     assert client.post(reverse("extension_auth:revoke", args=[theirs.pk])).status_code == 404
     assert ExtensionSession.objects.get(pk=theirs.pk).revoked_at is None
+
+
+def test_revoke_all_ends_only_your_own_sessions_and_is_recorded_in_the_audit_trail(client, owner, manager, premium):
+    from nexusone.core.models import AuditEvent
+
+    client.force_login(owner)
+    actions.create_session(owner, premium, name="Mine 1")
+    actions.create_session(owner, premium, name="Mine 2")
+    theirs, _ = actions.create_session(manager, premium, name="The manager's")
+
+    client.post(reverse("extension_auth:revoke_all"))
+
+    assert list(ExtensionSession.objects.active()) == [theirs]
+    event = AuditEvent.objects.get(action="extension.sessions_revoked")
+    assert (event.actor, event.merchant, event.data["count"]) == (owner, premium, 2)

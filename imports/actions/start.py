@@ -17,7 +17,7 @@ from nexusone.accounts.models import Merchant
 from nexusone.accounts.plans import capabilities
 from nexusone.core.audit import record_event
 from nexusone.suppliers.actions import get_supplier_account
-from nexusone.suppliers.errors import SupplierNotConnected
+from nexusone.suppliers.errors import NOT_CONNECTED_MESSAGE, SupplierNotConnected
 
 from ..choices import ImportSource, ItemStatus
 from ..models import ImportItem, ImportJob
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 SUPPLIER = "cj"
 MAX_ITEMS_PER_IMPORT = 1000
 MAX_TAGS = 20
-NOT_CONNECTED_MESSAGE = (
-    "Connect your CJ account first: open Settings → CJ connection and paste the API key from My CJ → API."
-)
 ALREADY_IN_CATALOG = "Already in your catalog."
 
 

@@ -7,23 +7,11 @@ from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixt
     cj_sandbox_account,
     cj_sandbox_server,
 )
-from nexusone.suppliers.models import SupplierAccount
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_eagerly():
+def _tasks_run_eagerly(eager_celery):
     """Import tasks queued on commit run in-process in these tests."""
-    from nexusone.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def cj_account(merchant):
-    return SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="CJ1234567@api@" + "a" * 32)
 
 
 @pytest.fixture

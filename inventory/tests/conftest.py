@@ -15,7 +15,6 @@ from nexusone.suppliers.cj.sandbox.pytest_fixtures import (  # noqa: F401 - fixt
     cj_sandbox_account,
     cj_sandbox_server,
 )
-from nexusone.suppliers.models import SupplierAccount
 
 
 @pytest.fixture(autouse=True)
@@ -24,18 +23,9 @@ def _no_backoff(monkeypatch):
 
 
 @pytest.fixture
-def cj_account(merchant):
-    return SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="test-key")
-
-
-@pytest.fixture
-def eager_tasks(settings):
+def eager_tasks(eager_celery):
     """Run Celery tasks in-process (and on-commit callbacks at once)."""
-    from nexusone.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+    return eager_celery
 
 
 def mirror(merchant, fake, pid: str, *, stock: int | None = None, cost: str | None = None, **fields) -> Product:

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from inventory import actions
 from inventory.choices import SyncTrigger
 from inventory.models import SyncRun
+from tests.concurrency import run_together
 from tests.factories import MerchantFactory
 
 
@@ -15,26 +14,7 @@ from tests.factories import MerchantFactory
 def test_concurrent_full_sync_requests_give_one_run():
     assert connection.vendor == "postgresql", "the lock is proven on PostgreSQL"
     merchant = MerchantFactory()
-    threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def request_sync() -> None:
-        try:
-            barrier.wait()
-            run = actions.start_sync(merchant, SyncTrigger.API)
-            results.append(str(run.pk))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=request_sync) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together(8, lambda _: str(actions.start_sync(merchant, SyncTrigger.API).pk))
 
     assert errors == []
     assert len(set(results)) == 1

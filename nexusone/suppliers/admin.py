@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from nexusone.core.fields import mask
 
-from .models import SupplierAccount, SupplierCallLog
+from .models import SupplierAccount, SupplierCallLog, WebhookMessage
 
 
 @admin.register(SupplierAccount)
@@ -46,3 +46,10 @@ class SupplierCallLogAdmin(admin.ModelAdmin):
     search_fields = ("endpoint", "request_id", "supplier_code")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in SupplierCallLog._meta.fields]
+
+
+@admin.register(WebhookMessage)
+class WebhookMessageAdmin(admin.ModelAdmin):
+    list_display = ["message_id", "source", "topic", "action", "state", "merchant", "received_at", "processed_at"]
+    list_filter = ["source", "topic", "state"]
+    search_fields = ["message_id", "note"]

@@ -9,6 +9,8 @@ from django.utils import timezone
 from nexusone.core.fields import EncryptedTextField
 from nexusone.core.tenancy import MerchantOwned
 
+from .choices import WebhookState
+
 TOKEN_FIELDS = ("access_token", "refresh_token", "access_token_expires_at", "refresh_token_expires_at")
 
 
@@ -70,6 +72,35 @@ class SupplierCallLog(MerchantOwned):
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint} → {self.http_status} {self.supplier_code}"
+
+
+class WebhookMessage(models.Model):
+    """The inbox: each supplier message once (unique on source + message id), processed by a task."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=20, default="cj")
+    message_id = models.CharField(max_length=100)
+    merchant = models.ForeignKey("accounts.Merchant", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=30, blank=True, default="")
+    action = models.CharField(max_length=30, blank=True, default="")
+    payload = models.JSONField(default=dict, blank=True)
+    raw_body = models.TextField(blank=True, default="")
+    state = models.CharField(max_length=20, choices=WebhookState.choices, default=WebhookState.RECEIVED)
+    note = models.TextField(blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["source", "message_id"], name="webhook_unique_message")]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="webhook_inbox_state"),
+            models.Index(fields=["merchant", "-received_at"], name="webhook_inbox_merchant_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.topic} {self.message_id}"
 
 
 auditlog.register(SupplierAccount, exclude_fields=["api_key", "access_token", "refresh_token", "open_id"])

@@ -8,3 +8,22 @@ PRUNE_TASK = "nexusone.suppliers.tasks.prune_call_logs"
 @shared_task(name=PRUNE_TASK, ignore_result=True)
 def prune_call_logs() -> int:
     return prune_supplier_call_logs()
+
+
+@shared_task(name="nexusone.suppliers.tasks.drain_webhooks", ignore_result=True)
+def drain_webhooks() -> int:
+    """Process the webhook inbox; queued once per burst of incoming messages."""
+    from . import inbox
+
+    return inbox.drain_inbox()
+
+
+@shared_task(name="nexusone.suppliers.tasks.sweep_webhooks", ignore_result=True)
+def sweep_webhooks() -> int:
+    """Beat: process stored messages whose task was lost."""
+    from . import inbox
+
+    ids = inbox.pending_webhook_ids()
+    for message_id in ids:
+        inbox.process_webhook(message_id)
+    return len(ids)

@@ -20,10 +20,17 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
     pass
 
 
-def _at_least_one(items: list) -> list:
-    if not items:
-        raise serializers.ValidationError("An order needs at least one item.")
-    return items
+class CountryCodeField(serializers.CharField):
+    """A two-letter ISO 3166 country code, upper-cased."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=2, min_length=2, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not is_country_code(value):
+            raise serializers.ValidationError(f"{value!r} is not an ISO 3166 country code (e.g. US, DE, FR).")
+        return value.upper()
 
 
 class CustomerSerializer(StrictSerializer):
@@ -39,13 +46,8 @@ class AddressSerializer(StrictSerializer):
     city = serializers.CharField(max_length=100)
     province = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    country_code = serializers.CharField(max_length=2, min_length=2)
+    country_code = CountryCodeField()
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-
-    def validate_country_code(self, value: str) -> str:
-        if not is_country_code(value):
-            raise serializers.ValidationError(f"{value!r} is not an ISO 3166 country code (e.g. US, DE, FR).")
-        return value.upper()
 
 
 class ItemSerializer(StrictSerializer):
@@ -58,20 +60,28 @@ class ActionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=ACTIONS)
 
 
-def _line_inputs(items: list[dict[str, Any]]) -> list[actions.LineInput]:
-    return [actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in items]
+class WithItemsSerializer(StrictSerializer):
+    """A body naming catalog items: at least one, each resolved by the order actions."""
+
+    items = ItemSerializer(many=True)
+
+    def validate_items(self, items: list) -> list:
+        if not items:
+            raise serializers.ValidationError("An order needs at least one item.")
+        return items
+
+    def line_inputs(self) -> list[actions.LineInput]:
+        return [
+            actions.LineInput(i["product_id"], i["quantity"], i.get("variant_id")) for i in self.validated_data["items"]
+        ]
 
 
-class CreateSerializer(StrictSerializer):
+class CreateSerializer(WithItemsSerializer):
     action = serializers.ChoiceField(choices=["create"])
     reference = serializers.CharField(max_length=50)
     customer = CustomerSerializer()
     shipping_address = AddressSerializer()
-    items = ItemSerializer(many=True)
     shipping_method = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-    def validate_items(self, items: list) -> list:
-        return _at_least_one(items)
 
     def to_input(self) -> actions.OrderInput:
         data = self.validated_data
@@ -81,24 +91,15 @@ class CreateSerializer(StrictSerializer):
             customer_email=data["customer"]["email"],
             customer_phone=data["customer"].get("phone", ""),
             shipping_address=dict(data["shipping_address"]),
-            items=_line_inputs(data["items"]),
+            items=self.line_inputs(),
             shipping_method=data.get("shipping_method", ""),
         )
 
 
-class QuoteSerializer(StrictSerializer):
+class QuoteSerializer(WithItemsSerializer):
     action = serializers.ChoiceField(choices=["quote"])
-    items = ItemSerializer(many=True)
-    country_code = serializers.CharField(max_length=2, min_length=2, required=False)
+    country_code = CountryCodeField(required=False)
     shipping_address = AddressSerializer(required=False, partial=True)
-
-    def validate_country_code(self, value: str) -> str:
-        if not is_country_code(value):
-            raise serializers.ValidationError(f"{value!r} is not an ISO 3166 country code.")
-        return value.upper()
-
-    def validate_items(self, items: list) -> list:
-        return _at_least_one(items)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         country = attrs.get("country_code") or (attrs.get("shipping_address") or {}).get("country_code")
@@ -106,9 +107,6 @@ class QuoteSerializer(StrictSerializer):
             raise serializers.ValidationError({"country_code": "Say where the order ships to."})
         attrs["country_code"] = country
         return attrs
-
-    def to_lines(self) -> list[actions.LineInput]:
-        return _line_inputs(self.validated_data["items"])
 
 
 class OrderActionSerializer(StrictSerializer):

@@ -9,5 +9,4 @@ urlpatterns = [
     re_path(r"^dropshipping/orders/?$", views.OrderList.as_view(), name="order-list"),
     re_path(r"^dropshipping/orders/(?P<pk>[0-9a-f-]{36})/?$", views.OrderDetail.as_view(), name="order-detail"),
     re_path(r"^order-tracking/(?P<pk>[0-9a-f-]{36})/?$", views.OrderTracking.as_view(), name="order-tracking"),
-    re_path(r"^webhooks/cj/?$", views.cj_webhook, name="webhook-cj"),
 ]

@@ -1,13 +1,10 @@
-"""Order API: one POST endpoint for fulfillment actions, order list/detail, tracking, and CJ's webhook receiver."""
+"""Order API: one POST endpoint for fulfillment actions, order list/detail, tracking."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from rest_framework import generics, serializers, status
 from rest_framework.fields import empty
 from rest_framework.permissions import BasePermission
@@ -18,7 +15,6 @@ from rest_framework.views import APIView
 from extension_auth.permissions import is_extension_request
 from nexusone.core.api import MerchantScopedMixin, api_validation_error, get_api_merchant
 from nexusone.core.permissions import IsMerchantMember
-from nexusone.suppliers.base import SupplierRejected
 
 from .. import actions
 from ..choices import EventSource, OrderSource
@@ -92,7 +88,7 @@ class OrderFulfillmentView(APIView):
     def do_quote(self, request: Request, merchant) -> Response:
         body = QuoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        quotes = actions.quote_items(merchant, body.to_lines(), country_code=body.validated_data["country_code"])
+        quotes = actions.quote_items(merchant, body.line_inputs(), country_code=body.validated_data["country_code"])
         options = QuoteOptionSerializer(quotes, many=True).data
         return Response({"options": options, "cheapest": options[0] if options else None})
 
@@ -163,20 +159,3 @@ class OrderTracking(MerchantScopedMixin, generics.RetrieveAPIView):
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(actions.tracking_payload(self.get_object()))
-
-
-WEBHOOK_OK = b'{"code": 200, "result": "success", "message": "ok"}'  # CJ's sample reply, sent as is
-
-
-@csrf_exempt
-@require_POST
-def cj_webhook(request: HttpRequest) -> HttpResponse:
-    """CJ's webhooks: signature over the raw body, stored once, processed by a task; answers at once."""
-    headers = {key.lower(): value for key, value in request.headers.items()}
-    try:
-        receipt = actions.receive_webhook(request.body, headers, source="cj")
-    except (ValueError, KeyError, TypeError, SupplierRejected):
-        return JsonResponse({"code": 400, "result": "error", "message": "unreadable message"}, status=400)
-    if receipt.outcome == "invalid":
-        return JsonResponse({"code": 401, "result": "error", "message": "bad signature"}, status=401)
-    return HttpResponse(WEBHOOK_OK, content_type="application/json")  # stored now, or a replay of a stored one

@@ -9,26 +9,20 @@ import json
 
 import pytest
 
-from nexusone.suppliers.models import SupplierAccount
 from tests.factories import ProductFactory, VariantFactory
 
 
 @pytest.fixture(autouse=True)
-def _eager_tasks():
+def _eager_tasks(eager_celery):
     """Tasks queued on commit run in-process, as a worker would run them."""
-    from nexusone.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
-def account(merchant, fake_supplier):
-    return SupplierAccount.objects.create(
-        merchant=merchant, supplier="cj", api_key="key", open_id=fake_supplier.webhook_key
-    )
+def account(cj_account, fake_supplier):
+    """The merchant's CJ account, answered by the FakeSupplier and signing webhooks with its key."""
+    cj_account.open_id = fake_supplier.webhook_key
+    cj_account.save(update_fields=["open_id"])
+    return cj_account
 
 
 @pytest.fixture

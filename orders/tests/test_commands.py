@@ -37,3 +37,16 @@ def test_the_settings_page_registers_our_webhook_url_with_cj(owner_client, cj_sa
 
     assert b"CJ now sends" in response.content
     assert cj_sandbox.state.webhooks["order"]["callbackUrls"] == ["https://shop.example.com/api/webhooks/cj"]
+
+
+def test_cj_webhooks_records_each_change_in_the_audit_trail(cj_sandbox, cj_sandbox_account):
+    from nexusone.core.models import AuditEvent
+
+    call_command("cj_webhooks", "--set", "https://shop.example.com/api/webhooks/cj")
+    call_command("cj_webhooks", "--cancel", "https://shop.example.com/api/webhooks/cj")
+
+    events = AuditEvent.objects.filter(merchant=cj_sandbox_account.merchant).order_by("created_at")
+    assert [(e.action, e.data["url"]) for e in events if e.action.startswith("orders.webhooks")] == [
+        ("orders.webhooks_registered", "https://shop.example.com/api/webhooks/cj"),
+        ("orders.webhooks_cancelled", "https://shop.example.com/api/webhooks/cj"),
+    ]

@@ -1,42 +1,19 @@
 """Real threads on PostgreSQL: stock is never oversold, a reference never makes two orders."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from inventory.models import Product, Variant
 from orders import actions
 from orders.models import Order
+from tests.concurrency import run_together
 
 from .conftest import order_input
-
-
-def _race(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_orders_never_oversell_a_variant(merchant, account, variant, fake_supplier):
     # 10 in stock, 16 buyers of 1 unit each at the same moment.
-    results, errors = _race(16, lambda i: actions.create_order(merchant, order_input(variant, 1, f"#R{i}")))
+    results, errors = run_together(16, lambda i: actions.create_order(merchant, order_input(variant, 1, f"#R{i}")))
 
     assert len(results) == 10
     assert len(errors) == 6
@@ -59,7 +36,7 @@ def test_concurrent_multi_line_orders_reserve_all_or_nothing(merchant, account, 
         data = order_input(variant, 1, f"#M{i}")
         return actions.create_order(merchant, actions.OrderInput(**{**data.__dict__, "items": lines}))
 
-    results, errors = _race(8, buy)
+    results, errors = run_together(8, buy)
 
     # second_variant has 5: five orders get both items, the rest get nothing at all.
     assert len(results) == 5
@@ -71,7 +48,7 @@ def test_concurrent_multi_line_orders_reserve_all_or_nothing(merchant, account, 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_reference_sent_concurrently_makes_one_order(merchant, account, variant, fake_supplier):
-    results, errors = _race(6, lambda i: actions.create_order(merchant, order_input(variant, 2, "#SAME")))
+    results, errors = run_together(6, lambda i: actions.create_order(merchant, order_input(variant, 2, "#SAME")))
 
     assert not errors
     assert len({order.pk for order, _ in results}) == 1

@@ -1,14 +1,12 @@
 """Shipping quotes at order creation: a rate limit or an outage takes the order as pending, never a 500;
 concurrent orders for the same destination and items share one quote."""
 
-import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from conftest import jwt_client
@@ -16,9 +14,9 @@ from nexusone.suppliers.base import SupplierRateLimited, SupplierUnavailable
 from orders import actions, quotes
 from orders.choices import LogOutcome, OrderStatus, SubmissionState
 from orders.models import FulfillmentLog, Order
+from tests.concurrency import run_together
 
 from .conftest import create_body, order_input, variant_from_sandbox
-from .test_concurrency import _race
 
 URL = "/api/order-fulfillment"
 FREIGHT = "logistic/freightCalculate"
@@ -110,7 +108,7 @@ def test_concurrent_quotes_for_the_same_destination_and_items_ask_the_supplier_o
     monkeypatch.setattr(fake_supplier, "quote_shipping", slow_quote)
     lines = actions.supplier_lines(actions.resolve_lines(merchant, order_input(variant, 2).items))
 
-    results, errors = _race(12, lambda i: actions.quote_shipping(merchant, lines, to_country_code="US"))
+    results, errors = run_together(12, lambda i: actions.quote_shipping(merchant, lines, to_country_code="US"))
 
     assert not errors
     assert quote_calls(fake_supplier) == 1
@@ -127,7 +125,7 @@ def test_a_refusal_is_shared_by_everyone_waiting_for_the_same_quote(merchant, ac
     fake_supplier.quote_shipping = refuse_slowly
     lines = actions.supplier_lines(actions.resolve_lines(merchant, order_input(variant, 1).items))
 
-    results, errors = _race(8, lambda i: actions.quote_shipping(merchant, lines, to_country_code="US"))
+    results, errors = run_together(8, lambda i: actions.quote_shipping(merchant, lines, to_country_code="US"))
 
     assert not results
     assert len(errors) == 8
@@ -148,24 +146,17 @@ def test_a_caller_gives_up_waiting_for_someone_elses_quote_with_a_transient_erro
 
 def _rush(owner, bodies):
     """POST every body at once, one thread and one API client each; returns the status codes."""
-    barrier = threading.Barrier(len(bodies))
-    codes = []
 
-    def post(body):
+    def client_for(index):
         client = jwt_client(owner)
         client.raise_request_exception = False  # a crash must show as the 500 a client would get
-        try:
-            barrier.wait()
-            codes.append(client.post(URL, body, format="json").status_code)
-        finally:
-            connection.close()
+        return client, bodies[index]
 
-    threads = [threading.Thread(target=post, args=(body,)) for body in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return codes
+    race = run_together(
+        len(bodies), lambda prepared: prepared[0].post(URL, prepared[1], format="json").status_code, prepare=client_for
+    )
+    assert race.errors == []
+    return race.results
 
 
 @pytest.mark.django_db(transaction=True)

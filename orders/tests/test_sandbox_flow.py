@@ -3,10 +3,10 @@
 import pytest
 import requests
 
-from nexusone.suppliers.models import SupplierAccount
+from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 from orders import actions
 from orders.choices import OrderStatus, SubmissionState
-from orders.models import Shipment, TrackingEvent, WebhookMessage
+from orders.models import Shipment, TrackingEvent
 
 from .conftest import order_input, variant_from_sandbox
 

@@ -7,9 +7,9 @@ from inventory.models import Product, StockAlert
 from nexusone.notifications.models import Notification
 from orders import actions
 from orders.models import Order
+from tests.concurrency import run_together
 
 from .conftest import create_body, order_input
-from .test_concurrency import _race
 
 PRODUCT_URL = "/api/dropshipping/products/{}"
 
@@ -85,7 +85,7 @@ def test_thirty_concurrent_orders_for_ten_units_leave_the_product_sold_out_every
 ):
     fake_supplier.create_fault = "circuit_open"  # CJ is failing: the orders wait as pending, holding their units
 
-    results, errors = _race(30, lambda i: actions.create_order(merchant, order_input(variant, 1, f"#S{i}")))
+    results, errors = run_together(30, lambda i: actions.create_order(merchant, order_input(variant, 1, f"#S{i}")))
 
     assert (len(results), len(errors)) == (10, 20)
     assert all(isinstance(e, actions.InsufficientStock) for e in errors)

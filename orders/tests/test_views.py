@@ -39,7 +39,12 @@ def test_the_index_does_not_query_per_order(owner_client, merchant, account, var
         actions.create_order(merchant, order_input(variant, 1, f"#{i}"))
 
     with django_assert_max_num_queries(12):
-        owner_client.get(reverse("orders:index"))
+        response = owner_client.get(reverse("orders:index"))
+
+    assert response.status_code == 200
+    assert [f"#{i}" for i in range(6)] == sorted(
+        row.split('"')[0] for row in response.content.decode().split('data-order="')[1:]
+    )
 
 
 def test_an_order_entered_by_hand_is_created_and_shown(owner_client, merchant, account, variant):

@@ -4,9 +4,13 @@ import json
 
 import pytest
 
+from nexusone.suppliers import inbox
+from nexusone.suppliers import tasks as supplier_tasks
+from nexusone.suppliers.choices import WebhookState
+from nexusone.suppliers.models import WebhookMessage
 from orders import actions
-from orders.choices import OrderStatus, WebhookState
-from orders.models import Shipment, TrackingEvent, WebhookMessage
+from orders.choices import OrderStatus
+from orders.models import Shipment, TrackingEvent
 
 from .conftest import order_input, signed
 
@@ -128,7 +132,7 @@ def test_delivered_then_a_late_shipped_message_stays_delivered(client, confirmed
 @pytest.mark.django_db
 def test_order_messages_move_the_order_forward_and_store_the_package(client, confirmed, fake_supplier):
     _post(client, fake_supplier, order_message("o-1", "#1001", "SHIPPED", tracking="CJPKL7160102171YQ"))
-    actions.process_webhook(WebhookMessage.objects.get().pk)
+    inbox.process_webhook(WebhookMessage.objects.get().pk)
 
     confirmed.refresh_from_db()
     assert confirmed.status == OrderStatus.SHIPPED
@@ -140,8 +144,8 @@ def test_a_message_is_processed_once_even_if_its_task_runs_twice(client, confirm
     _post(client, fake_supplier, order_message("o-1", "#1001", "SHIPPED", tracking="T1"))
     message = WebhookMessage.objects.get()
 
-    assert actions.process_webhook(message.pk) is not None
-    assert actions.process_webhook(message.pk) is None
+    assert inbox.process_webhook(message.pk) is not None
+    assert inbox.process_webhook(message.pk) is None
     assert confirmed.status_events.filter(to_status=OrderStatus.SHIPPED).count() == 1
 
 
@@ -157,7 +161,7 @@ def test_stock_messages_go_to_the_inventory_handler_or_are_kept_with_a_note(clie
     }
     _post(client, fake_supplier, stock)
 
-    message = actions.process_webhook(WebhookMessage.objects.get().pk)
+    message = inbox.process_webhook(WebhookMessage.objects.get().pk)
 
     assert message.state == WebhookState.PROCESSED
     assert message.note
@@ -169,12 +173,10 @@ def test_stored_messages_whose_task_was_lost_are_swept_up(client, confirmed, fak
 
     from django.utils import timezone
 
-    from orders import tasks
-
     _post(client, fake_supplier, order_message("o-9", "#1001", "UNSHIPPED"))
     WebhookMessage.objects.update(received_at=timezone.now() - timedelta(minutes=10))
 
-    assert tasks.sweep_webhooks_task() == 1
+    assert supplier_tasks.sweep_webhooks() == 1
     confirmed.refresh_from_db()
     assert confirmed.status == OrderStatus.PROCESSING
 
@@ -187,11 +189,11 @@ def test_the_account_is_the_one_whose_key_verifies_whatever_the_payload_claims(
     from dataclasses import replace
 
     from nexusone.suppliers import registry
-    from nexusone.suppliers.models import SupplierAccount
+    from tests.factories import SupplierAccountFactory
 
     # Each account verifies with its own open_id, as the CJ client does.
     registry.register("cj", lambda acc: replace(fake_supplier, webhook_key=acc.open_id))
-    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", open_id="999999")
+    SupplierAccountFactory(merchant=other_merchant, open_id="999999")
     message = order_message("o-1", "#x", "SHIPPED")
     if claimed_open_id:
         message["openId"] = claimed_open_id
@@ -237,11 +239,11 @@ def test_a_message_is_stored_with_one_statement_and_a_replay_with_one_more(
 
 def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_supplier, merchant, monkeypatch):
     queued = []
-    monkeypatch.setattr(actions, "request_inbox_drain", lambda: queued.append(1))
+    monkeypatch.setattr(inbox, "request_inbox_drain", lambda: queued.append(1))
     raw, sign = signed(fake_supplier, order_message("d1", "#nope", "SHIPPED"))
 
-    first = actions.receive_webhook(raw, {"sign": sign})
-    again = actions.receive_webhook(raw, {"sign": sign})
+    first = inbox.receive_webhook(raw, {"sign": sign})
+    again = inbox.receive_webhook(raw, {"sign": sign})
 
     assert (first.outcome, again.outcome) == ("stored", "duplicate")
     assert queued == [1]
@@ -252,14 +254,13 @@ def test_a_replay_reports_a_duplicate_and_queues_no_second_drain(account, fake_s
 def test_an_order_message_reaches_the_store_whose_order_it_is_when_stores_share_a_cj_account(
     client, merchant, other_merchant, account, fake_supplier
 ):
-    from nexusone.suppliers.models import SupplierAccount
-    from tests.factories import ProductFactory, VariantFactory
+    from tests.factories import ProductFactory, SupplierAccountFactory, VariantFactory
 
-    SupplierAccount.objects.create(merchant=other_merchant, supplier="cj", api_key="key", open_id=account.open_id)
+    SupplierAccountFactory(merchant=other_merchant, api_key="key", open_id=account.open_id)
     theirs_variant = VariantFactory(product=ProductFactory(merchant=other_merchant), stock_quantity=10)
     theirs, _ = actions.create_order(other_merchant, order_input(theirs_variant, 1, reference="#1001"))
     actions.submit_order(theirs.submission.pk)
-    actions.forget_webhook_accounts()
+    inbox.forget_webhook_accounts()
 
     response = _post(client, fake_supplier, order_message("shared-1", str(theirs.pk), "SHIPPED", tracking="T-9"))
 

@@ -27,7 +27,7 @@ def test_automatic_fulfillment_needs_pro_or_better():
 def test_require_feature_names_the_plan_that_lifts_it():
     with pytest.raises(PlanRequired) as exc:
         require_feature("pro", "chrome_extension")
-    assert exc.value.default_code == "plan_required"
+    assert exc.value.get_codes() == "plan_required"
     assert "Premium" in str(exc.value.detail)
     require_feature("premium", "chrome_extension")  # no error
 

@@ -31,11 +31,6 @@ def fake_clock() -> FakeClock:
 
 
 @pytest.fixture
-def cj_account(merchant) -> SupplierAccount:
-    return SupplierAccount.objects.create(merchant=merchant, supplier="cj", api_key="sandbox-key", qps=50)
-
-
-@pytest.fixture
 def cj_settings(settings):
     from .cj_payloads import BASE
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-import time
+import uuid
 
 import pytest
 import requests
@@ -200,25 +199,20 @@ def test_health_ready_reports_the_circuit_state(client, fake_clock):
     assert "open" in str(body)
 
 
-def test_two_workers_sharing_an_account_never_exceed_its_qps():
-    """Two limiters (as in two processes) on the same Redis key: no 1-second window holds more than 5 calls."""
-    stamps: list[float] = []
-    lock = threading.Lock()
+def test_two_workers_sharing_an_account_never_exceed_its_qps(fake_clock):
+    """Two limiters (as in two processes) on the same Redis key, taking turns: no second holds more than 5 calls."""
+    key = f"shared-test-account-{uuid.uuid4().hex}"
+    workers = [AccountRateLimiter(key, 5, sleep=fake_clock.sleep, clock=fake_clock.time) for _ in range(2)]
+    granted: list[float] = []
 
-    def worker() -> None:
-        limiter = AccountRateLimiter("shared-test-account", 5)
-        for _ in range(6):
-            with limiter.slot(), lock:
-                stamps.append(time.time())
+    for turn in range(12):
+        with workers[turn % 2].slot():
+            granted.append(fake_clock.time())
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stamps.sort()
-    assert len(stamps) == 12
-    assert all(stamps[i + 5] - stamps[i] >= 0.9 for i in range(len(stamps) - 5))  # 0.1 s for thread scheduling
+    assert len(granted) == 12
+    assert granted[:5] == [granted[0]] * 5  # the first five go at once
+    assert all(granted[i + 5] - granted[i] >= 1.0 - 1e-6 for i in range(len(granted) - 5))
+    assert fake_clock.sleeps  # the sixth call waited for the window to move on
 
 
 def test_waiting_too_long_for_a_slot_raises_rate_limited(fake_clock):

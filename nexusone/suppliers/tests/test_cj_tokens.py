@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from responses import matchers
 from nexusone.suppliers.base import SupplierAuthError, SupplierRateLimited
 from nexusone.suppliers.cj.client import CJSupplier
 from nexusone.suppliers.models import SupplierAccount
+from tests.concurrency import run_together
 
 from .cj_payloads import BASE, REFRESHED, TOKEN, fail, ok
 
@@ -139,32 +139,19 @@ def test_concurrent_workers_refresh_an_expiring_token_only_once(merchant, settin
         connected_at=timezone.now(),
         qps=1000,
     )
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-    seen_tokens: list[str] = []
 
-    def worker() -> None:
-        from django.db import connection
+    def fresh_client(_index: int) -> CJSupplier:
+        return CJSupplier(SupplierAccount.objects.get(pk=account.pk))
 
-        try:
-            client = CJSupplier(SupplierAccount.objects.get(pk=account.pk))
-            barrier.wait()
-            client.get_settings()
-            seen_tokens.append(client.account.access_token)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def call_cj(client: CJSupplier) -> str:
+        client.get_settings()
+        return client.account.access_token
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         refresh = mock.post(REFRESH, json=ok(REFRESHED))
         mock.post(LOGIN, json=ok(TOKEN))
         mock.get(SETTINGS, json=ok({}))
-        threads = [threading.Thread(target=worker) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        seen_tokens, errors = run_together(8, call_cj, prepare=fresh_client)
         assert errors == []
         assert refresh.call_count == 1
         assert set(seen_tokens) == {REFRESHED["accessToken"]}

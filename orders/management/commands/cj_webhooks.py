@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from rest_framework.exceptions import APIException
 
-from nexusone.suppliers.base import SupplierError
 from nexusone.suppliers.models import SupplierAccount
-from nexusone.suppliers.registry import get_supplier
+from orders import actions
 
 
 class Command(BaseCommand):
@@ -27,19 +28,20 @@ class Command(BaseCommand):
             accounts = accounts.filter(merchant_id=opts["merchant"])
         if not accounts:
             raise CommandError("No connected CJ account.")
+        enable = bool(opts["set"])
         failures = 0
         for account in accounts:
-            supplier = get_supplier(account)
-            register = getattr(supplier, "register_webhooks", None)
-            if register is None:
-                raise CommandError(f"The {account.supplier} supplier cannot register webhooks.")
             try:
-                register(url, enable=bool(opts["set"]))
-            except SupplierError as exc:
+                actions.register_webhooks(account.merchant, url, enable=enable)
+            except ValidationError as exc:
                 failures += 1
-                self.stderr.write(f"{account.merchant.name}: CJ refused ({exc.code}): {exc}")
+                self.stderr.write(f"{account.merchant.name}: {' '.join(exc.messages)}")
                 continue
-            verb = "now sends" if opts["set"] else "no longer sends"
+            except APIException as exc:
+                failures += 1
+                self.stderr.write(f"{account.merchant.name}: {exc.detail}")
+                continue
+            verb = "now sends" if enable else "no longer sends"
             self.stdout.write(self.style.SUCCESS(f"{account.merchant.name}: CJ {verb} webhooks to {url}"))
         if failures:
             raise CommandError(f"{failures} account(s) could not be updated.")

@@ -1,0 +1,214 @@
+"""Turning a request into an order: quote, then order, lines, outbox row and reservation in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from auditlog.context import disable_auditlog
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from nexusone.accounts.models import Merchant
+from nexusone.core.audit import record_event
+from nexusone.suppliers.base import ShippingQuote, SupplierRateLimited, SupplierRejected, SupplierUnavailable
+from nexusone.suppliers.errors import SupplierNotConnected
+from nexusone.suppliers.models import SupplierAccount
+
+from ..choices import LogOutcome, OrderSource, OrderStatus
+from ..models import ZERO, FulfillmentLog, Order, OrderLine, OrderStatusEvent, SupplierSubmission
+from .errors import SupplierUnreachable
+from .lines import LineInput, OrderInput, ResolvedLine, catalog_variants, resolve_lines, supplier_lines, unit_price
+from .outbox import dispatch_submission
+from .reservations import refuse_if_short, reserve_stock
+from .settings import get_supplier_account
+from .shipping import choose_quote, quote_shipping
+from .status import publish_status
+
+if TYPE_CHECKING:
+    from nexusone.accounts.models import User
+
+
+def quote_items(merchant: Merchant, items: list[LineInput], *, country_code: str) -> list[ShippingQuote]:
+    """The shipping options CJ offers for these catalog items to a country, cheapest first (the API's `quote`
+    and the order entry page). Unknown items and a refused destination are ValidationErrors naming the field."""
+    lines = resolve_lines(merchant, items)
+    try:
+        return quote_shipping(merchant, supplier_lines(lines), to_country_code=country_code)
+    except SupplierRejected as exc:
+        raise ValidationError({"country_code": str(exc)}) from exc
+    except (SupplierUnavailable, SupplierRateLimited) as exc:
+        raise SupplierUnreachable() from exc
+
+
+@dataclass(frozen=True)
+class _Shipping:
+    """The shipping an order is taken with: quoted now, or left to the outbox to quote (`note` says why)."""
+
+    method: str
+    cost: Decimal
+    days: str
+    note: str = ""
+
+    def log_message(self, currency: str) -> str:
+        return self.note or f"{self.method}: {self.cost} {currency} ({self.days} days)"
+
+
+def create_order(
+    merchant: Merchant, data: OrderInput, *, by: User | None = None, source: str = OrderSource.API
+) -> tuple[Order, bool]:
+    """Create an order, or return the one with the same reference (created=False, nothing reserved).
+
+    Reads: one query for the variants and whether the reference is taken, one for the CJ account (skipped when
+    the stock as read cannot cover the order). Writes: one transaction of single-statement inserts, the stock
+    reservation last. The unique reference stays the authority for duplicates that race past the read."""
+    reference = data.reference.strip()
+    same_reference = Order.objects.for_merchant(merchant).filter(reference=reference).order_by().values("pk")
+    variants = (
+        list(catalog_variants(merchant, data.items).annotate(existing_order_id=Subquery(same_reference[:1])))
+        if data.items
+        else []
+    )
+    existing_id = variants[0].existing_order_id if variants else same_reference.values_list("pk", flat=True).first()
+    if existing_id is not None:
+        return Order.objects.get(pk=existing_id), False
+    lines = resolve_lines(merchant, data.items, variants)
+    # Before asking the supplier anything: an order we cannot fill costs no quote (and no CJ call on a miss).
+    refuse_if_short(lines)
+    account = get_supplier_account(merchant)
+    if account is None:
+        raise SupplierNotConnected()
+    shipping = _shipping_for(merchant, account, lines, data)
+    try:
+        return _write_order(merchant, data, lines, shipping, by=by, source=source), True
+    except IntegrityError:
+        # The same reference won a race with us: its order stands, our reservation rolled back.
+        existing = Order.objects.for_merchant(merchant).filter(reference=reference).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _shipping_for(
+    merchant: Merchant, account: SupplierAccount, lines: list[ResolvedLine], data: OrderInput
+) -> _Shipping:
+    country = data.shipping_address.get("country_code", "").upper()
+    try:
+        quote = choose_quote(
+            quote_shipping(merchant, supplier_lines(lines), to_country_code=country, account=account),
+            data.shipping_method,
+        )
+    except (SupplierUnavailable, SupplierRateLimited) as exc:
+        # CJ is down, its circuit is open or it asks us to slow down: take the order now, quote again before it
+        # goes out (the outbox re-quotes an order without a shipping cost).
+        reason = str(exc) or type(exc).__name__
+        note = f"Shipping not quoted yet ({reason}); it is quoted again before the order goes to CJ."
+        return _Shipping(data.shipping_method, ZERO, "", note)
+    except SupplierRejected as exc:
+        raise ValidationError({"shipping_address": f"CJ cannot quote shipping here: {exc}"}) from exc
+    return _Shipping(quote.method, quote.cost, quote.days)
+
+
+def _write_order(
+    merchant: Merchant,
+    data: OrderInput,
+    lines: list[ResolvedLine],
+    shipping: _Shipping,
+    *,
+    by: User | None,
+    source: str,
+) -> Order:
+    """The order, its lines, first status event, outbox row, log and audit rows, then the reservation."""
+    subtotal = sum((unit_price(line.variant) * line.quantity for line in lines), ZERO)
+    currency = lines[0].variant.product.currency
+    with transaction.atomic():
+        # The creation is recorded by the order.created AuditEvent, the first status event and the
+        # fulfillment log; auditlog's copy of every initial field would add an INSERT and the diffing of
+        # ~40 fields to each order. Later changes are still audit-logged with old and new values.
+        with disable_auditlog():
+            order = Order.objects.create(
+                merchant=merchant,
+                reference=data.reference.strip(),
+                source=source,
+                customer_name=data.customer_name.strip(),
+                customer_email=data.customer_email.strip(),
+                customer_phone=data.customer_phone.strip(),
+                shipping_address=data.shipping_address,
+                shipping_method=shipping.method,
+                shipping_days=shipping.days,
+                shipping_cost=shipping.cost,
+                subtotal=subtotal,
+                total_amount=subtotal + shipping.cost,
+                currency=currency,
+                created_by=by,
+            )
+        order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in lines])
+        OrderStatusEvent.objects.create(
+            merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by
+        )
+        submission = SupplierSubmission.objects.create(
+            # CJ's orderNumber is our order id, never the store's reference: two merchants (or a
+            # store's own CJ orders) may share a reference, and CJ answers a repeat with the
+            # existing order, which would bind this order to someone else's.
+            merchant=merchant,
+            order=order,
+            idempotency_key=str(order.pk),
+            next_attempt_at=timezone.now(),
+        )
+        FulfillmentLog.objects.bulk_create(
+            [
+                FulfillmentLog(
+                    merchant=merchant,
+                    order=order,
+                    step="stock.reserved",
+                    message=", ".join(f"{line.quantity} × {line.variant.sku}" for line in lines),
+                ),
+                FulfillmentLog(
+                    merchant=merchant,
+                    order=order,
+                    step="shipping.quoted",
+                    outcome=LogOutcome.RETRY if shipping.note else LogOutcome.OK,
+                    message=shipping.log_message(currency),
+                ),
+            ]
+        )
+        record_event("order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference})
+        # Reserve last: the variant rows stay locked only from here to the commit.
+        reserve_stock(merchant, lines)
+        dispatch_submission(submission.pk)
+        publish_status(order)
+    # What the caller renders needs no second round trip.
+    order._prefetched_objects_cache = {
+        "lines": _as_prefetched(order.lines.all(), order_lines),
+        "shipments": _as_prefetched(order.shipments.all(), []),
+    }
+    order.submission = submission
+    return order
+
+
+def _order_line(order: Order, line: ResolvedLine) -> OrderLine:
+    variant = line.variant
+    return OrderLine(
+        merchant_id=order.merchant_id,
+        order=order,
+        product=variant.product,
+        variant=variant,
+        product_name=variant.product.name,
+        variant_name=variant.name,
+        sku=variant.sku,
+        external_product_id=variant.product.external_id,
+        external_variant_id=variant.external_id,
+        quantity=line.quantity,
+        unit_price=unit_price(variant),
+        unit_cost=variant.cost_price,
+    )
+
+
+def _as_prefetched(queryset: Any, rows: list) -> Any:
+    """A queryset whose rows we already hold (as prefetch_related would leave it)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset

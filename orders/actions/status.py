@@ -1,0 +1,106 @@
+"""Order status: the one door for changes (the table is choices.TRANSITIONS), supplier news, the fulfillment log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from nexusone.accounts.models import Merchant
+from nexusone.core.events import publish_event
+from nexusone.core.exceptions import InvalidTransition
+
+from ..choices import PROGRESS, TRANSITIONS, EventSource, LogOutcome, OrderStatus
+from ..models import FulfillmentLog, Order, OrderStatusEvent
+from .customer_emails import CUSTOMER_EMAIL_STATUSES, email_customer
+
+if TYPE_CHECKING:
+    from nexusone.accounts.models import User
+
+# CJ order status → ours. CREATED/IN_CART/UNPAID: accepted, waiting for payment at CJ.
+SUPPLIER_STATUS_MAP: dict[str, str] = {
+    "CREATED": OrderStatus.CONFIRMED,
+    "IN_CART": OrderStatus.CONFIRMED,
+    "UNPAID": OrderStatus.CONFIRMED,
+    "UNSHIPPED": OrderStatus.PROCESSING,
+    "SHIPPED": OrderStatus.SHIPPED,
+    "DELIVERED": OrderStatus.DELIVERED,
+    "CANCELLED": OrderStatus.CANCELLED,
+}
+
+AWAITING_PAYMENT_STATUSES = frozenset({"CREATED", "IN_CART", "UNPAID"})
+
+
+def log_step(order: Order, step: str, outcome: str = LogOutcome.OK, message: str = "", **data: Any) -> FulfillmentLog:
+    return FulfillmentLog.objects.create(
+        merchant_id=order.merchant_id, order=order, step=step, outcome=outcome, message=message, data=data
+    )
+
+
+def lock_order(order: Order) -> Order:
+    return Order.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=order.pk)
+
+
+def publish_status(order: Order) -> None:
+    data = {"id": str(order.pk), "reference": order.reference, "status": order.status}
+    transaction.on_commit(lambda: publish_event(order.merchant_id, "order.status", data))
+
+
+def transition_order(
+    order: Order,
+    to_status: str,
+    *,
+    source: str = EventSource.SYSTEM,
+    note: str = "",
+    actor: User | None = None,
+) -> Order:
+    """The one door for status changes. `order` must be locked (select_for_update) by the caller."""
+    if to_status not in TRANSITIONS[order.status]:
+        raise InvalidTransition(
+            f"Order {order.reference} is {order.get_status_display().lower()} and cannot become {to_status}."
+        )
+    now = timezone.now()
+    from_status = order.status
+    order.status = to_status
+    fields = ["status", "updated_at"]
+    stamp = f"{to_status}_at"
+    if hasattr(order, stamp):
+        setattr(order, stamp, now)
+        fields.append(stamp)
+    order.save(update_fields=fields)
+    OrderStatusEvent.objects.create(
+        merchant_id=order.merchant_id,
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        source=source,
+        note=note,
+        actor=actor,
+    )
+    if to_status in CUSTOMER_EMAIL_STATUSES and to_status != OrderStatus.REFUNDED:
+        email_customer(order, to_status)
+    publish_status(order)
+    return order
+
+
+def advance_from_supplier(order: Order, to_status: str, *, source: str, note: str = "") -> bool:
+    """Move a locked order forward on the main line; late or duplicate news is logged, never applied."""
+    current, target = PROGRESS.get(order.status), PROGRESS.get(to_status)
+    if current is None or target is None or target <= current:
+        if order.status != to_status:
+            log_step(
+                order,
+                "status.ignored",
+                LogOutcome.IGNORED,
+                f"{source} said {to_status} while the order is {order.status}; not moving backwards.",
+            )
+        return False
+    transition_order(order, to_status, source=source, note=note)
+    return True
+
+
+def order_summary_counts(merchant: Merchant) -> dict[str, int]:
+    counts = dict(Order.objects.for_merchant(merchant).order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in OrderStatus.values}
