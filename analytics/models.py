@@ -22,14 +22,6 @@ ORDER_COUNTERS = ("orders", "lines", "units")
 ORDER_MONEY = ("revenue", "refunds", "cost", "commission_client", "commission_platform")
 ORDER_FIGURES = ORDER_COUNTERS + ORDER_MONEY
 RATING_FIGURES = ("rating_count", "rating_sum")
-# A product's day with something to report (most rows only carry the end-of-day stock).
-ACTIVE_PRODUCT_DAY = (
-    models.Q(lines__gt=0)
-    | models.Q(views__gt=0)
-    | models.Q(clicks__gt=0)
-    | models.Q(add_to_carts__gt=0)
-    | models.Q(rating_count__gt=0)
-)
 
 
 def _money() -> models.DecimalField:
@@ -48,7 +40,6 @@ class Figures(models.Model):
     cost = _money()  # goods and postage paid to the supplier
     commission_client = _money()  # the ledger's client share
     commission_platform = _money()  # the ledger's platform share
-    stock_end = models.IntegerField(null=True, blank=True, help_text="Sellable units at the end of the day.")
     rating_count = models.IntegerField(default=0)
     rating_sum = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,6 +58,7 @@ class MerchantDay(MerchantOwned, Figures):
     id = models.BigAutoField(primary_key=True)
     # {"to_confirmed": {"<bucket>": count, ...}, ...}; buckets in analytics.actions.facts.
     fulfillment = models.JSONField(default=dict, blank=True)
+    stock_end = models.IntegerField(null=True, blank=True, help_text="The store's sellable units at the day's end.")
 
     class Meta:
         ordering = ["day"]
@@ -77,7 +69,10 @@ class MerchantDay(MerchantOwned, Figures):
 
 
 class ProductDay(MerchantOwned, Figures):
-    """A product's day: its share of the day's orders, storefront events, end-of-day stock and ratings."""
+    """A product's day with activity: its share of the day's orders, storefront events and ratings.
+
+    Only days with something to report have a row, so a period's rows grow with sales, not with the catalog
+    (end-of-day stock of every product is in StockDay)."""
 
     id = models.BigAutoField(primary_key=True)
     product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -90,14 +85,26 @@ class ProductDay(MerchantOwned, Figures):
         constraints = [
             models.UniqueConstraint(fields=["merchant", "product", "day"], name="product_day_unique"),
         ]
-        indexes = [
-            # Reports of sales and events read only the active rows, not the stock-only ones.
-            models.Index(fields=["merchant", "day"], condition=ACTIVE_PRODUCT_DAY, name="product_day_active"),
-            models.Index(fields=["merchant", "day"], name="product_day_by_day"),
-        ]
+        indexes = [models.Index(fields=["merchant", "day"], name="product_day_by_day")]
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.day}"
+
+
+class StockDay(MerchantOwned):
+    """A product's sellable stock at the end of a store day (the day's last hourly snapshot)."""
+
+    id = models.BigAutoField(primary_key=True)
+    product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    stock_end = models.IntegerField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["merchant", "product", "day"], name="stock_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.day}: {self.stock_end}"
 
 
 class OrderFact(MerchantOwned):

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncWeek
 from inventory.models import Product
 
 from ..choices import Stage
-from ..models import ACTIVE_PRODUCT_DAY, ZERO, MerchantDay, ProductDay
+from ..models import ZERO, MerchantDay, ProductDay, StockDay
 from .facts import BUCKET_EDGES, bucket_value, percentile
 from .periods import Period, store_today
 
@@ -112,8 +112,8 @@ def fulfillment_distribution(histograms: dict[str, dict[int, int]]) -> dict[str,
 
 
 def product_days(merchant: Merchant, period: Period) -> QuerySet[ProductDay]:
-    """The period's product days with sales, events or ratings (the partial index's rows)."""
-    return ProductDay.objects.filter(ACTIVE_PRODUCT_DAY, merchant=merchant, day__range=(period.start, period.end))
+    """The period's product days (days with sales, events or ratings)."""
+    return ProductDay.objects.filter(merchant=merchant, day__range=(period.start, period.end))
 
 
 PRODUCT_SUMS = (
@@ -147,12 +147,7 @@ def product_figures(merchant: Merchant, period: Period, ordering: str = "revenue
 def average_stock(merchant: Merchant, period: Period, product_ids: list[Any]) -> dict[str, float]:
     """Average end-of-day stock per product over the period (for one page of products)."""
     rows = (
-        ProductDay.objects.filter(
-            merchant=merchant,
-            product_id__in=product_ids,
-            day__range=(period.start, period.end),
-            stock_end__isnull=False,
-        )
+        StockDay.objects.filter(merchant=merchant, product_id__in=product_ids, day__range=(period.start, period.end))
         .values("product_id")
         .annotate(stock=Avg("stock_end"))
         .order_by()

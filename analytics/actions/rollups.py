@@ -19,7 +19,7 @@ from inventory.models import Product
 from nexusone.accounts.models import Merchant
 from orders.models import CommissionEntry, Order, OrderLine
 
-from ..models import ORDER_FIGURES, RATING_FIGURES, MerchantDay, OrderFact, ProductDay, Rating
+from ..models import ORDER_FIGURES, RATING_FIGURES, MerchantDay, OrderFact, ProductDay, Rating, StockDay
 from .facts import (
     Contribution,
     LineFacts,
@@ -297,8 +297,8 @@ def snapshot_stock(merchant: Merchant, day: date | None = None) -> int:
     """Write today's sellable stock per product and for the store; the last snapshot of a day is its end."""
     day = day or store_today(merchant)
     stock = list(Product.objects.filter(merchant=merchant).values_list("pk", "stock_quantity"))
-    ProductDay.objects.bulk_create(
-        [ProductDay(merchant=merchant, product_id=pk, day=day, stock_end=max(q, 0)) for pk, q in stock],
+    StockDay.objects.bulk_create(
+        [StockDay(merchant=merchant, product_id=pk, day=day, stock_end=max(q, 0)) for pk, q in stock],
         update_conflicts=True,
         unique_fields=["merchant", "product", "day"],
         update_fields=["stock_end"],

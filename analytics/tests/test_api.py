@@ -242,3 +242,15 @@ def test_the_seasonal_view_needs_a_product_or_a_category(api):
 
 def test_anonymous_requests_are_refused(client):
     assert client.get("/api/analytics/summary").status_code == 401
+
+
+def test_a_product_row_carries_turnover_from_its_end_of_day_stock(api, merchant, box):
+    yesterday = actions.store_today(merchant) - timedelta(days=1)
+    box.stock_quantity = 12
+    box.save()
+    actions.snapshot_stock(merchant, yesterday)
+    actions.record_order(make_order(merchant, [Item(box, 3, "10.00", "4.00")], confirmed_at=timezone.now()).pk)
+
+    row = api.get("/api/analytics/products").json()["results"][0]
+
+    assert row["turnover"] == 0.25  # 3 units ÷ 12 average stock

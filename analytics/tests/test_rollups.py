@@ -220,9 +220,9 @@ def _rows(merchant) -> tuple[list, list]:
         if any(getattr(r, n) for n in ORDER_FIGURES) or r.stock_end is not None
     ]
     products = [
-        (str(r.product_id), r.day, *(getattr(r, n) for n in ORDER_FIGURES), r.views, r.stock_end)
+        (str(r.product_id), r.day, *(getattr(r, n) for n in ORDER_FIGURES), r.views)
         for r in ProductDay.objects.filter(merchant=merchant).exclude(day=today).order_by("product_id", "day")
-        if any(getattr(r, n) for n in ORDER_FIGURES) or r.views or r.stock_end is not None
+        if any(getattr(r, n) for n in ORDER_FIGURES) or r.views
     ]
     return days, products
 
