@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "orders",
     "imports",
     "extension_auth",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,10 @@ REST_FRAMEWORK = {
         "nexusone.core.throttling.BurstThrottle",
         "nexusone.core.throttling.SustainedThrottle",
     ],
+    "DEFAULT_THROTTLE_RATES": {
+        # storefront events (analytics), a scoped DRF throttle beside the per-user limits above
+        "analytics_events": env.str("THROTTLE_ANALYTICS_EVENTS", default="120/minute"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 DRF_STANDARDIZED_ERRORS = {

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("imports.api.urls")),
     path("", include("extension_auth.api.urls")),
     path("", include("nexusone.notifications.api.urls")),
+    path("", include("analytics.api.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -31,6 +32,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("extension/", include("extension_auth.urls")),
     path("notifications/", include("nexusone.notifications.urls")),
+    path("", include("analytics.urls")),
     path("", include("nexusone.core.urls")),
 ]
 

@@ -56,6 +56,7 @@ NOT_PAGES: dict[str, str] = {
     "accounts:verify_email": "a link from an email: it confirms and redirects",
     "notifications:badge": "an htmx fragment (the header's unread count) of every page",
     "notifications:redeliver": "POST only",
+    "analytics:rate": "the customer's rating page, opened from a signed link in the delivered email (no login)",
 }
 
 
@@ -73,7 +74,7 @@ class PageWorld:
 
 PAGES: dict[str, Callable[[PageWorld], str]] = {
     "core:dashboard": lambda w: reverse("core:dashboard"),
-    "core:analytics": lambda w: reverse("core:analytics"),
+    "analytics:index": lambda w: reverse("analytics:index"),
     "notifications:index": lambda w: reverse("notifications:index"),
     "notifications:preferences": lambda w: reverse("notifications:preferences"),
     "notifications:webhooks": lambda w: reverse("notifications:webhooks"),

@@ -69,6 +69,7 @@ API_OWN_ONLY: dict[tuple[str, str], str] = {
     ("api/notifications/read-all", "post"): "the caller's own notifications",
     ("api/merchant/plan", "post"): "the caller's own store's plan",
     ("api/webhook-endpoints", "post"): "an endpoint for the caller's own store",
+    ("api/analytics/events", "post"): "the caller's products only (another store's product: 400, analytics tests)",
     ("api/notifications/preferences", "put"): "the caller's own preferences",
     ("api/merchant/export", "post"): "exports the caller's own store",
     (
@@ -93,6 +94,7 @@ HTML_POST_BODIES: dict[str, Callable[[PageWorld], dict]] = {
 }
 HTML_OWN_ONLY: dict[str, str] = {
     "notifications:badge": "the caller's own unread count",
+    "analytics:rate": "a signed link for one order (analytics tests: never across stores)",
     "accounts:manage_billing": "the caller's own store's billing",
     "accounts:exports": "the caller's own store's exports (another's export id: 404 in accounts tests)",
     "accounts:erase_customer": "a customer of the caller's own store (accounts tests: another store untouched)",

@@ -16,7 +16,7 @@ from django.utils import timezone
 from nexusone.core.audit import record_event
 
 from .choices import Plan, Role
-from .models import Membership, Merchant, User
+from .models import Membership, Merchant, User, validate_timezone
 from .plans import capabilities
 
 
@@ -111,6 +111,23 @@ def sign_up(*, store_name: str, email: str, password: str) -> MerchantSetup:
 def rename_merchant(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
     """Change the store's name (Settings, PATCH /api/merchant); the audit trail keeps the old and the new."""
     _change_and_audit(merchant, "name", _clean_name(name), "merchant.renamed", by=by, request=request)
+    return merchant
+
+
+# Called after commit with the merchant whose time zone changed (analytics re-days its rollups).
+TIMEZONE_CHANGE_HOOKS: list = []
+
+
+def set_store_timezone(merchant: Merchant, name: str, *, by: User | None = None, request=None) -> Merchant:
+    """Change the store's time zone (analytics days follow it; `rebuild_analytics` re-days past orders)."""
+    name = (name or "").strip()
+    try:
+        validate_timezone(name)
+    except ValidationError as exc:
+        raise ValidationError({"timezone": exc.messages}) from exc
+    if _change_and_audit(merchant, "timezone", name, "merchant.timezone_changed", by=by, request=request) is not None:
+        for hook in TIMEZONE_CHANGE_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(merchant))
     return merchant
 
 

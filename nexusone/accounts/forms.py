@@ -2,7 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .choices import Plan, Role
-from .models import Merchant
+from .models import Merchant, available_timezones
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -16,9 +20,15 @@ class SignUpForm(forms.Form):
 
 
 class MerchantForm(forms.Form):
-    """The store settings; saved by actions.rename_merchant (not by the form: the action audits it)."""
+    """The store settings; saved by actions.rename_merchant and set_store_timezone (the actions audit them)."""
 
     name = forms.CharField(max_length=Merchant._meta.get_field("name").max_length, label="Store name")
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Analytics days and periods follow it.",
+        choices=timezone_choices,
+        required=False,  # left out: unchanged
+    )
 
 
 class MemberForm(forms.Form):

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import cache
+from zoneinfo import available_timezones as _zoneinfo_names
 
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -65,6 +68,17 @@ class User(AbstractUser):
 _RATE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(_zoneinfo_names())
+
+
+def validate_timezone(name: str) -> None:
+    """An IANA time zone name such as Europe/Paris."""
+    if name not in available_timezones():
+        raise ValidationError(f"{name!r} is not a time zone; use a name such as Europe/Paris or America/New_York.")
+
+
 class Merchant(models.Model):
     """The tenant: a store run by one or more users."""
 
@@ -80,6 +94,13 @@ class Merchant(models.Model):
     deletion_scheduled_for = models.DateTimeField(
         null=True, blank=True, help_text="The owner asked to delete the store: its data is erased at this time."
     )
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="The store's time zone: analytics days and periods follow it.",
+    )
+    currency = models.CharField(max_length=3, default="USD", help_text="The currency the store sells and reports in.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

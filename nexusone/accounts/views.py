@@ -95,16 +95,17 @@ def switch_merchant(request: HttpRequest) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     if request.merchant is None:
         return render(request, "core/no_merchant.html", status=403)
-    merchant_form = MerchantForm(initial={"name": request.merchant.name})
+    merchant_form = MerchantForm(initial={"name": request.merchant.name, "timezone": request.merchant.timezone})
     member_form = MemberForm()
     if request.method == "POST":
         require_write(request, "change settings")
         merchant_form = MerchantForm(request.POST)
         if merchant_form.is_valid():
             try:
-                actions.rename_merchant(
-                    request.merchant, merchant_form.cleaned_data["name"], by=request.user, request=request
-                )
+                data = merchant_form.cleaned_data
+                actions.rename_merchant(request.merchant, data["name"], by=request.user, request=request)
+                if data["timezone"]:
+                    actions.set_store_timezone(request.merchant, data["timezone"], by=request.user, request=request)
             except ValidationError as exc:
                 apply_validation_error(merchant_form, exc)
             else:

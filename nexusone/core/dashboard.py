@@ -22,6 +22,10 @@ def dashboard_counts(merchant: Merchant) -> list[dict]:
     if apps.is_installed("orders") and _has_model("orders", "Order"):
         orders = apps.get_model("orders", "Order").objects.filter(merchant=merchant)
         counts.append({"label": "Orders", "value": orders.count(), "hint": "all time"})
+    if apps.is_installed("analytics"):
+        from analytics.actions import dashboard_cards
+
+        counts += dashboard_cards(merchant)
     return counts
 
 

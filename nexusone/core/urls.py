@@ -7,6 +7,3 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
 ]
-urlpatterns += [
-    path("analytics/", views.analytics, name="analytics"),
-]

@@ -30,10 +30,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "core/no_merchant.html", status=403)
     context = {"counts": dashboard_counts(request.merchant)}
     return render_page(request, "core/dashboard.html", context, "counts")
-
-
-@login_required
-def analytics(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/placeholder.html", {"title": "Analytics", "message": "Analytics appear once orders flow."}
-    )

@@ -28,7 +28,7 @@ from .lines import ResolvedLine
 from .outbox import dispatch_submission, mark_submission
 from .reservations import give_back_stock, release_stock, reserve_stock
 from .settings import get_supplier_account
-from .status import lock_order, log_step, transition_order
+from .status import lock_order, log_step, order_changed, transition_order
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import User
@@ -164,6 +164,8 @@ def refund_order(order: Order, amount: Decimal | None = None, *, by: User | None
         reverse_commission(order, amount, note=reason or "refund")
         if order.status != OrderStatus.REFUNDED:
             transition_order(order, OrderStatus.REFUNDED, source=EventSource.USER, note=reason, actor=by)
+        else:
+            order_changed(order)  # a further partial refund: no status change, but new figures
         log_step(order, "order.refunded", LogOutcome.OK, f"{amount} {order.currency} refunded. {reason}".strip())
         record_event("order.refunded", merchant=order.merchant, actor=by, target=order, data={"amount": str(amount)})
         email_customer(order, OrderStatus.REFUNDED, amount=str(amount))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -33,6 +34,15 @@ SUPPLIER_STATUS_MAP: dict[str, str] = {
 }
 
 AWAITING_PAYMENT_STATUSES = frozenset({"CREATED", "IN_CART", "UNPAID"})
+
+# Called with the order after each status change and each refund, inside the caller's transaction (analytics
+# registers one that refreshes its rollups after commit).
+ORDER_CHANGE_HOOKS: list[Callable[[Order], None]] = []
+
+
+def order_changed(order: Order) -> None:
+    for hook in ORDER_CHANGE_HOOKS:
+        hook(order)
 
 
 def log_step(order: Order, step: str, outcome: str = LogOutcome.OK, message: str = "", **data: Any) -> FulfillmentLog:
@@ -111,6 +121,7 @@ def transition_order(
     publish_status(order)
     if to_status != OrderStatus.FAILED:
         announce_order(order, STATUS_EVENTS.get(to_status, EventType.ORDER_STATUS_CHANGED), from_status=from_status)
+    order_changed(order)
     return order
 
 

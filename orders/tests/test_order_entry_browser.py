@@ -26,6 +26,14 @@ def _catalog_variant(sandbox_product, merchant):
     )
 
 
+def _settled(page) -> None:
+    """Wait until htmx has swapped and processed the new form: typing into a field htmx has not yet wired up
+    would fire no search."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def _pick(page, row: int, search: str, variant) -> None:
     page.fill(f"input[name=items-{row}-search]", search)
     choice = page.locator(f"#items-{row}-results input[value='{variant.pk}']")
@@ -57,6 +65,8 @@ def test_an_order_with_two_items_found_by_search_and_a_chosen_shipping_option_is
     _pick(page, 0, first.product.name, first)
     page.fill("input[name=items-0-quantity]", "2")
     page.click("button[value=add]")
+    page.locator("#items-1").wait_for()
+    _settled(page)
     _pick(page, 1, second.sku, second)
 
     page.click("button[value=quote]")

@@ -22,11 +22,20 @@ class MerchantSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "plan",
             "product_limit",
             "products_over_limit",
+            "timezone",
+            "currency",
             "client_commission_rate",
             "platform_commission_rate",
             "created_at",
         ]
-        read_only_fields = ["id", "plan", "client_commission_rate", "platform_commission_rate", "created_at"]
+        read_only_fields = [
+            "id",
+            "plan",
+            "currency",
+            "client_commission_rate",
+            "platform_commission_rate",
+            "created_at",
+        ]
 
     def get_product_limit(self, merchant: Merchant) -> int | None:
         return merchant.capabilities.product_limit

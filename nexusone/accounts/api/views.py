@@ -83,12 +83,12 @@ class MerchantView(RetrieveUpdateAPIView):
         return merchant
 
     def perform_update(self, serializer: MerchantSerializer) -> None:
-        if "name" not in serializer.validated_data:
-            return
+        data, merchant, user = serializer.validated_data, serializer.instance, self.request.user
         try:
-            actions.rename_merchant(
-                serializer.instance, serializer.validated_data["name"], by=self.request.user, request=self.request
-            )
+            if "name" in data:
+                actions.rename_merchant(merchant, data["name"], by=user, request=self.request)
+            if "timezone" in data:
+                actions.set_store_timezone(merchant, data["timezone"], by=user, request=self.request)
         except DjangoValidationError as exc:
             raise api_validation_error(exc) from exc
 

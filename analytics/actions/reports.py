@@ -1,0 +1,325 @@
+"""The figures of a period, read from the rollups only (a period costs O(days), whatever the number of orders)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncWeek
+
+from inventory.models import Product
+
+from ..choices import Stage
+from ..models import ZERO, MerchantDay, ProductDay, StockDay
+from .facts import BUCKET_EDGES, bucket_value, percentile
+from .periods import Period, store_today
+
+if TYPE_CHECKING:
+    from nexusone.accounts.models import Merchant
+
+CENT = Decimal("0.01")
+REORDER_WINDOW_DAYS = 28
+REORDER_UNDER_DAYS = 7
+TOP_PRODUCTS = 5
+MONEY = ("revenue", "refunds", "cost", "commission_client", "commission_platform")
+COUNTS = ("orders", "units", "rating_count", "rating_sum")
+
+
+def money(value: Decimal | None) -> str:
+    return str((value or ZERO).quantize(CENT))
+
+
+def ratio(numerator: float | Decimal, denominator: float | Decimal) -> float | None:
+    return round(float(numerator) / float(denominator), 4) if denominator else None
+
+
+def change(current: Decimal, previous: Decimal) -> float | None:
+    """Relative change (0.25 = +25%); None when there was nothing before to compare with."""
+    return round(float((current - previous) / previous), 4) if previous else None
+
+
+# --- the store's days ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class StoreTotals:
+    figures: dict[str, Any]
+    histograms: dict[str, dict[int, int]]
+    series: list[dict[str, Any]]
+    average_stock: float | None
+
+
+def store_totals(merchant: Merchant, period: Period) -> StoreTotals:
+    """One query: the period's store days, summed here (at most a few hundred rows)."""
+    rows = MerchantDay.objects.filter(merchant=merchant, day__range=(period.start, period.end)).values(
+        "day", "fulfillment", "stock_end", *MONEY, *COUNTS
+    )
+    figures: dict[str, Any] = dict.fromkeys(MONEY, ZERO) | dict.fromkeys(COUNTS, 0)
+    histograms: dict[str, dict[int, int]] = {stage: {} for stage in Stage.values}
+    by_day, stock = {}, []
+    for row in rows:
+        for name in (*MONEY, *COUNTS):
+            figures[name] += row[name]
+        for stage, counts in (row["fulfillment"] or {}).items():
+            into = histograms.setdefault(stage, {})
+            for bucket, count in counts.items():
+                into[int(bucket)] = into.get(int(bucket), 0) + count
+        if row["stock_end"] is not None:
+            stock.append(row["stock_end"])
+        by_day[row["day"]] = row
+    series = [_day_point(period.start + timedelta(days=i), by_day) for i in range(period.days)]
+    return StoreTotals(figures, histograms, series, sum(stock) / len(stock) if stock else None)
+
+
+def _day_point(day: date, by_day: dict[date, dict[str, Any]]) -> dict[str, Any]:
+    row = by_day.get(day)
+    return {
+        "day": day.isoformat(),
+        "orders": row["orders"] if row else 0,
+        "units": row["units"] if row else 0,
+        "revenue": money(row["revenue"] if row else ZERO),
+    }
+
+
+def fulfillment_hours(histograms: dict[str, dict[int, int]]) -> dict[str, dict[str, float | None]]:
+    return {
+        stage: {"median": percentile(histograms.get(stage, {}), 0.5), "p90": percentile(histograms.get(stage, {}), 0.9)}
+        for stage in Stage.values
+    }
+
+
+def fulfillment_distribution(histograms: dict[str, dict[int, int]]) -> dict[str, list[dict[str, Any]]]:
+    """Per stage, the orders per bucket: `from`–`to` hours (the last bucket has no end)."""
+    out = {}
+    for stage in Stage.values:
+        counts = histograms.get(stage, {})
+        out[stage] = [
+            {
+                "from": BUCKET_EDGES[b],
+                "to": BUCKET_EDGES[b + 1] if b + 1 < len(BUCKET_EDGES) else None,
+                "hours": bucket_value(b),
+                "orders": counts[b],
+            }
+            for b in sorted(counts)
+        ]
+    return out
+
+
+# --- products --------------------------------------------------------------------------------------------------
+
+
+def product_days(merchant: Merchant, period: Period) -> QuerySet[ProductDay]:
+    """The period's product days (days with sales, events or ratings)."""
+    return ProductDay.objects.filter(merchant=merchant, day__range=(period.start, period.end))
+
+
+PRODUCT_SUMS = (
+    "orders",
+    "units",
+    "revenue",
+    "refunds",
+    "cost",
+    "commission_client",
+    "commission_platform",
+    "views",
+    "clicks",
+    "add_to_carts",
+    "rating_count",
+    "rating_sum",
+)
+
+
+def product_figures(merchant: Merchant, period: Period, ordering: str = "revenue") -> QuerySet:
+    """Per product (`sum_<figure>`): units, orders, revenue, refunds, cost, margin, commission, events, ratings."""
+    money_field = DecimalField(max_digits=16, decimal_places=2)
+    return (
+        product_days(merchant, period)
+        .values("product_id")
+        .annotate(**{f"sum_{name}": Sum(name) for name in PRODUCT_SUMS})
+        .annotate(sum_margin=ExpressionWrapper(F("sum_revenue") - F("sum_cost"), output_field=money_field))
+        .order_by(f"-sum_{ordering}", "product_id")
+    )
+
+
+def average_stock(merchant: Merchant, period: Period, product_ids: list[Any]) -> dict[str, float]:
+    """Average end-of-day stock per product over the period (for one page of products)."""
+    rows = (
+        StockDay.objects.filter(merchant=merchant, product_id__in=product_ids, day__range=(period.start, period.end))
+        .values("product_id")
+        .annotate(stock=Avg("stock_end"))
+        .order_by()
+    )
+    return {str(row["product_id"]): float(row["stock"]) for row in rows}
+
+
+def product_names(merchant: Merchant, product_ids: list[Any]) -> dict[str, str]:
+    """Names of a page of products (the sums are grouped by id alone: no join with the catalog)."""
+    rows = Product.objects.filter(merchant=merchant, pk__in=product_ids).values_list("pk", "name")
+    return {str(pk): name for pk, name in rows}
+
+
+def product_row(row: dict[str, Any], stock: dict[str, float], names: dict[str, str]) -> dict[str, Any]:
+    """A product_figures row as the API shows it."""
+    product_id = str(row["product_id"])
+    figures = {name: row[f"sum_{name}"] for name in (*PRODUCT_SUMS, "margin")}
+    return {
+        "product_id": product_id,
+        "name": names.get(product_id, ""),
+        "orders": figures["orders"],
+        "units": figures["units"],
+        **{name: money(figures[name]) for name in ("revenue", "refunds", "cost", "margin")},
+        "commission": {
+            "client": money(figures["commission_client"]),
+            "platform": money(figures["commission_platform"]),
+        },
+        "views": figures["views"],
+        "clicks": figures["clicks"],
+        "add_to_carts": figures["add_to_carts"],
+        "conversion": ratio(figures["orders"], figures["views"]),
+        "turnover": ratio(figures["units"], stock[product_id]) if stock.get(product_id) else None,
+        "rating": {"average": ratio(figures["rating_sum"], figures["rating_count"]), "count": figures["rating_count"]},
+    }
+
+
+def top_products(merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS) -> list[dict[str, Any]]:
+    rows = list(product_figures(merchant, period).filter(lines__gt=0)[:limit])
+    names = product_names(merchant, [r["product_id"] for r in rows])
+    return [
+        {
+            "product_id": str(r["product_id"]),
+            "name": names.get(str(r["product_id"]), ""),
+            "units": r["sum_units"],
+            "revenue": money(r["sum_revenue"]),
+            "margin": money(r["sum_margin"]),
+        }
+        for r in rows
+    ]
+
+
+# --- reorder, categories, seasons ----------------------------------------------------------------------------
+
+
+def reorder_suggestions(merchant: Merchant, *, limit: int = 20, today: date | None = None) -> list[dict[str, Any]]:
+    """Products whose sellable stock covers under 7 days of the last 28 days' average sales, most urgent first.
+
+    Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database."""
+    window = Period.ending(today or store_today(merchant), REORDER_WINDOW_DAYS)
+    stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
+    rows = (
+        product_days(merchant, window)
+        .filter(lines__gt=0)
+        .values("product_id", "product__name", "product__stock_quantity")
+        .annotate(sold=Sum("units"))
+        .filter(sold__gt=0)
+        .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
+        .filter(cover__lt=REORDER_UNDER_DAYS)
+        .order_by("cover", "-sold", "product__name")[:limit]
+    )
+    return [
+        {
+            "product_id": str(row["product_id"]),
+            "name": row["product__name"],
+            "stock_quantity": row["product__stock_quantity"],
+            "daily_units": round(row["sold"] / REORDER_WINDOW_DAYS, 2),
+            "days_of_cover": round(row["cover"], 1),
+        }
+        for row in rows
+    ]
+
+
+def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
+    """Revenue per category in the period, with week over week and month over month (30 days) up to its end."""
+    week, month = Period.ending(period.end, 7), Period.ending(period.end, 30)
+    windows = {
+        "period": period,
+        "week": week,
+        "last_week": week.previous(),
+        "month": month,
+        "last_month": month.previous(),
+    }
+    earliest = min(w.start for w in windows.values())
+    sums = {
+        name: Coalesce(Sum("revenue", filter=Q(day__range=(w.start, w.end))), Value(ZERO))
+        for name, w in windows.items()
+    }
+    rows = (
+        product_days(merchant, Period(earliest, period.end))
+        .filter(lines__gt=0)
+        .values(category=Coalesce(F("product__category__name"), Value("Uncategorised")))
+        .annotate(**sums)
+        .order_by("-period", "category")
+    )
+    return [
+        {
+            "category": row["category"],
+            "revenue": money(row["period"]),
+            "change_wow": change(row["week"], row["last_week"]),
+            "change_mom": change(row["month"], row["last_month"]),
+        }
+        for row in rows
+        if row["period"] or row["week"] or row["month"]
+    ]
+
+
+def seasonal_units(
+    merchant: Merchant, *, product_id: Any = None, category: str = "", today: date | None = None
+) -> list[dict[str, Any]]:
+    """Units per week (weeks start on Monday) over the last year, for one product or one category."""
+    year = Period.ending(today or store_today(merchant), 364)
+    rows = product_days(merchant, year).filter(lines__gt=0)
+    if product_id:
+        rows = rows.filter(product_id=product_id)
+    if category:
+        rows = rows.filter(product__category__name=category)
+    weekly = dict(
+        rows.annotate(week=TruncWeek("day")).values("week").annotate(sold=Sum("units")).values_list("week", "sold")
+    )
+    first = year.start - timedelta(days=year.start.weekday())
+    weeks = [first + timedelta(weeks=i) for i in range((year.end - first).days // 7 + 1)]
+    return [{"week": w.isoformat(), "units": weekly.get(w, 0)} for w in weeks]
+
+
+# --- the summary ----------------------------------------------------------------------------------------------
+
+
+def summary(merchant: Merchant, period: Period) -> dict[str, Any]:
+    """DESIGN.md §6's summary, plus the daily series and fulfillment distribution the charts draw."""
+    totals = store_totals(merchant, period)
+    f = totals.figures
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "currency": merchant.currency,
+        "timezone": merchant.timezone,
+        "orders": f["orders"],
+        "units": f["units"],
+        "revenue": money(f["revenue"]),
+        "refunds": money(f["refunds"]),
+        "cost": money(f["cost"]),
+        "margin": money(f["revenue"] - f["cost"]),
+        "commission": {"client": money(f["commission_client"]), "platform": money(f["commission_platform"])},
+        "fulfillment_hours": fulfillment_hours(totals.histograms),
+        "turnover": ratio(f["units"], totals.average_stock) if totals.average_stock else None,
+        "satisfaction": {"average": ratio(f["rating_sum"], f["rating_count"]), "count": f["rating_count"]},
+        "top_products": top_products(merchant, period),
+        "reorder": reorder_suggestions(merchant),
+        "categories": category_trends(merchant, period),
+        "series": totals.series,
+        "fulfillment_distribution": fulfillment_distribution(totals.histograms),
+    }
+
+
+def dashboard_cards(merchant: Merchant, days: int = 30) -> list[dict[str, Any]]:
+    """Revenue and the store's earnings over the last `days` days, for the dashboard home."""
+    totals = store_totals(merchant, Period.ending(store_today(merchant), days)).figures
+    return [
+        {"label": "Revenue", "value": f"{money(totals['revenue'])} {merchant.currency}", "hint": f"last {days} days"},
+        {
+            "label": "Your earnings",
+            "value": f"{money(totals['commission_client'])} {merchant.currency}",
+            "hint": f"last {days} days · {totals['orders']} orders",
+        },
+    ]
