@@ -21,6 +21,7 @@ from nexusone.core.events import publish_event
 from nexusone.notifications.actions import notify
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import Supplier, SupplierError, WebhookEvent
+from nexusone.suppliers.budget import Purpose, spending
 from nexusone.suppliers.registry import get_supplier
 
 from ...choices import ACTIVE_SYNC_STATUSES, SYNC_TRANSITIONS, ChangeStatus, SyncStatus, SyncTrigger
@@ -131,7 +132,8 @@ def execute_sync(
     ids = _products_to_check(run, account.supplier)
     errors: list[dict[str, str]] = []
     try:
-        fatal = _run_batches(run, supplier, ids, context, errors, sleep=sleep, on_progress=on_progress)
+        with spending(Purpose.BACKGROUND):  # a sync never dips into the points kept for imports and orders
+            fatal = _run_batches(run, supplier, ids, context, errors, sleep=sleep, on_progress=on_progress)
     except Exception as exc:
         logger.exception("Sync %s stopped by an unexpected error", run.pk)
         errors.insert(0, {"detail": f"Stopped by an unexpected error: {exc.__class__.__name__}: {exc}"})
