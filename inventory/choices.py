@@ -28,6 +28,7 @@ class SyncTrigger(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     WEBHOOK = "webhook", "Webhook"
     API = "api", "API"
+    PLANNED = "planned", "Planned refresh"
 
 
 class SyncStatus(models.TextChoices):
