@@ -330,6 +330,21 @@ class CJSupplier:
             failed += [mapping.text(p) for p in data.get("failProductIds") or []]
         return succeeded, failed
 
+    def unsubscribe_products(self, product_ids: list[str]) -> list[str]:
+        """Stop PRODUCT/VARIANT/STOCK webhooks for these products (≤ 100 per call): the ids CJ confirmed."""
+        done: list[str] = []
+        for start in range(0, len(product_ids), 100):
+            batch = product_ids[start : start + 100]
+            data = self._call("POST", "webhook/product/unsubscribe", body={"productIds": batch}) or {}
+            done += [
+                mapping.text(p) for p in (data.get("successProductIds") if isinstance(data, dict) else None) or batch
+            ]
+        return done
+
+    def subscribed_products(self) -> list[str]:
+        """The product ids CJ sends catalog messages for (`webhook/product/subscribe/list`)."""
+        return mapping.subscribed_product_ids(self._call("GET", "webhook/product/subscribe/list") or [])
+
     # --- products ---------------------------------------------------------------------------------
     def search_products(
         self, keyword: str = "", *, category_id: str = "", page: int = 1, page_size: int = 20

@@ -50,6 +50,7 @@ ROUTES: dict[tuple[str, str], tuple[Handler, bool, bool]] = {
     ("POST", "webhook/set"): (webhooks.webhook_set, True, False),
     ("POST", "webhook/product/subscribe"): (webhooks.webhook_subscribe, True, False),
     ("POST", "webhook/product/unsubscribe"): (webhooks.webhook_unsubscribe, True, False),
+    ("GET", "webhook/product/subscribe/list"): (webhooks.webhook_subscribe_list, True, False),
 }
 KNOWN_PATHS = {path for _, path in ROUTES}
 OUT_OF_POINTS = "Insufficient API points, please try again after the daily reset"

@@ -91,6 +91,7 @@ class SandboxState(
             # Push every topic here, subscribed or not (control/state, or the setting for the in-process demo).
             self.webhook_url_override: str = getattr(settings, "CJ_SANDBOX_WEBHOOK_URL", "")
             self.subscribed: set[str] = set()
+            self.subscription_cap = 10_000  # CJ's cap at level 5 (level 1: 1,000)
             self.deliveries: list[Delivery] = []
             self.deliver_synchronously = False
             self.webhook_retries = 0  # CJ retries a failed delivery up to 3 times, 5 minutes apart
