@@ -29,6 +29,7 @@ class SyncTrigger(models.TextChoices):
     WEBHOOK = "webhook", "Webhook"
     API = "api", "API"
     PLANNED = "planned", "Planned refresh"
+    ORDER_CHECK = "order_check", "Stock check before ordering"
 
 
 class SyncStatus(models.TextChoices):

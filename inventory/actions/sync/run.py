@@ -140,7 +140,8 @@ def execute_sync(
     ids = _products_to_check(run, account.supplier)
     errors: list[dict[str, str]] = []
     try:
-        with spending(Purpose.BACKGROUND):  # a sync never dips into the points kept for imports and orders
+        # A refresh never dips into the points kept for imports and orders; an order's own check does.
+        with spending(Purpose.FOREGROUND if run.trigger == SyncTrigger.ORDER_CHECK else Purpose.BACKGROUND):
             fatal = _run_batches(run, supplier, ids, context, errors, sleep=sleep, on_progress=on_progress)
     except Exception as exc:
         logger.exception("Sync %s stopped by an unexpected error", run.pk)
