@@ -28,6 +28,8 @@ class SyncTrigger(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     WEBHOOK = "webhook", "Webhook"
     API = "api", "API"
+    PLANNED = "planned", "Planned refresh"
+    ORDER_CHECK = "order_check", "Stock check before ordering"
 
 
 class SyncStatus(models.TextChoices):

@@ -200,6 +200,27 @@ class Variant(MerchantOwned):
         return self.stock_quantity
 
 
+class ProductFreshness(MerchantOwned):
+    """How fresh a product's supplier data is: when its stock and costs were last read, when the supplier
+    last said it changed, whether the supplier sends its messages. Kept apart from the product row so that
+    marking a read never rewrites the product (a sync writes only products that changed)."""
+
+    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="freshness")
+    stock_read_at = models.DateTimeField(null=True, blank=True, help_text="Last read of its stock at the supplier.")
+    price_read_at = models.DateTimeField(null=True, blank=True, help_text="Last read of its costs at the supplier.")
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="Last time the supplier said it changed.")
+    subscribed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Subscribed to the supplier's product, variant and stock messages."
+    )
+
+    class Meta:
+        verbose_name_plural = "product freshness"
+        indexes = [models.Index(fields=["merchant", "stock_read_at"], name="freshness_stock_read")]
+
+    def __str__(self) -> str:
+        return f"Freshness of {self.product_id}"
+
+
 class InventorySettings(models.Model):
     """A merchant's inventory preferences: thresholds, schedule, out-of-stock handling, pricing."""
 
@@ -246,6 +267,9 @@ class SyncRun(MerchantOwned):
     is_full = models.BooleanField(default=True, help_text="Every product, not a chosen few.")
     dry_run = models.BooleanField(default=False)
     product_ids = models.JSONField(default=list, blank=True)
+    stock_only_ids = models.JSONField(
+        default=list, blank=True, help_text="Of product_ids, those whose stock alone is read (not their costs)."
+    )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)

@@ -27,3 +27,27 @@ def scheduled_sync_task(merchant_id: str) -> None:
     merchant = Merchant.objects.filter(pk=merchant_id).first()
     if merchant is not None:
         start_sync(merchant, SyncTrigger.SCHEDULED, run_now=True)
+
+
+@shared_task(name="inventory.subscribe_products", ignore_result=True)
+def subscribe_products_task(merchant_id: str) -> None:
+    """After an import: subscribe the new products to the supplier's catalog messages."""
+    from nexusone.accounts.models import Merchant
+
+    from .actions import subscribe_products
+
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    if merchant is not None:
+        subscribe_products(merchant)
+
+
+@shared_task(name="inventory.unsubscribe_products", ignore_result=True)
+def unsubscribe_products_task(merchant_id: str, external_ids: list[str]) -> None:
+    """After a delete: stop the supplier's messages for products no store carries any more."""
+    from nexusone.accounts.models import Merchant
+
+    from .actions import unsubscribe_products
+
+    merchant = Merchant.objects.filter(pk=merchant_id).first()
+    if merchant is not None:
+        unsubscribe_products(merchant, external_ids)

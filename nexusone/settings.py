@@ -362,6 +362,10 @@ CJ_CIRCUIT_WINDOW = env.int("CJ_CIRCUIT_WINDOW", default=60)  # ... within this 
 CJ_CIRCUIT_COOLDOWN = env.int("CJ_CIRCUIT_COOLDOWN", default=30)  # seconds before a probe may close it
 CJ_TOKEN_LOGIN_INTERVAL = env.int("CJ_TOKEN_LOGIN_INTERVAL", default=300)  # CJ allows one login per 5 minutes
 CJ_CALL_LOG_ENABLED = env.bool("CJ_CALL_LOG_ENABLED", default=True)
+# Share of the day's CJ points kept for imports, quotes and order-time stock checks; background sync stops short.
+CJ_POINTS_RESERVE_PERCENT = env.int("CJ_POINTS_RESERVE_PERCENT", default=20)
+# Before a supplier order is placed, its products' stock is read again when the last read is older than this.
+ORDER_STOCK_RECHECK_MINUTES = env.int("ORDER_STOCK_RECHECK_MINUTES", default=30)
 
 # --- live events (SSE) ---------------------------------------------------------------
 # Streams end after this long and the browser reconnects; tests keep it short so the

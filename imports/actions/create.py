@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inventory.actions.preferences import get_inventory_settings
 from inventory.actions.pricing import rule_with_markup
-from inventory.models import Category, Product, Tag, Variant
+from inventory.models import Category, Product, ProductFreshness, Tag, Variant
 from inventory.pricing import PriceRule, price_for
 from inventory.stock import apply_stock_rules
 from nexusone.accounts.models import Merchant
@@ -235,6 +235,21 @@ def _insert_products(job: ImportJob, context: JobContext, merchant: Merchant, ne
     # Alerts and the out-of-stock action follow the imported stock at once (when CJ told us the stock).
     known = [p.pk for _, p, _ in new if p.pk in inserted and p.supplier_data.get("stock_known")]
     apply_stock_rules(merchant, known)
+    # An import is a read: its costs now, its stock when CJ told it (the planner reads the rest first).
+    now = timezone.now()
+    ProductFreshness.objects.bulk_create(
+        [
+            ProductFreshness(
+                product_id=p.pk,
+                merchant_id=merchant.pk,
+                price_read_at=now,
+                stock_read_at=now if p.supplier_data.get("stock_known") else None,
+            )
+            for _, p, _ in new
+            if p.pk in inserted
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _write_item_outcomes(items: list[ImportItem], now: Any) -> None:

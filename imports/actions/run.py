@@ -87,7 +87,19 @@ def run_import_job(job_id: Any, *, supplier: Supplier | None = None) -> ImportJo
     publish_progress(job)
     if finished_here:
         notify_finished(job)
+        if job.imported:
+            _subscribe_new_products(job)
     return job
+
+
+def _subscribe_new_products(job: ImportJob) -> None:
+    """New products get the supplier's catalog messages, so their changes arrive without polling."""
+    from django.db import transaction
+
+    from inventory.tasks import subscribe_products_task
+
+    merchant_id = str(job.merchant_id)
+    transaction.on_commit(lambda: subscribe_products_task.delay(merchant_id))
 
 
 def _run_batches(job: ImportJob, queued: list[ImportItem], supplier: Supplier | None) -> None:

@@ -8,6 +8,7 @@
 - `schedules`: the periodic sync task per merchant
 - `review`: held supplier cost moves (approve, reject, superseded)
 - `sync`: the sync engine (`run`, `fetch`, `diff`, `write`)
+- `subscriptions`: the catalog subscribed to the supplier's product, variant and stock messages
 
 Stock bookkeeping and the alert rules are `inventory.stock`. Callers write `actions.start_sync(...)`;
 the names other apps, views, tasks and commands use are re-exported below. Inside the package, modules
@@ -21,6 +22,7 @@ from .pricing import compute_price, rule_with_markup
 from .repricing import apply_pricing_rule, preview_pricing
 from .review import approve_change, reject_change
 from .schedules import SCHEDULED_SYNC_TASK, schedule_name, schedule_offset, schedule_syncs
+from .subscriptions import reconcile_subscriptions, subscribe_products, unsubscribe_products
 from .sync.diff import ProductRow, VariantRow
 from .sync.run import apply_supplier_stock_event, execute_sync, start_sync
 from .sync.write import write_changed_rows
@@ -40,12 +42,15 @@ __all__ = [
     "get_inventory_settings",
     "on_plan_changed",
     "preview_pricing",
+    "reconcile_subscriptions",
     "reject_change",
     "rule_with_markup",
     "schedule_name",
     "schedule_offset",
     "schedule_syncs",
     "start_sync",
+    "subscribe_products",
+    "unsubscribe_products",
     "update_inventory_settings",
     "update_product",
     "write_changed_rows",

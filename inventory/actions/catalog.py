@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nexusone.core.audit import record_event
 
-from ..models import MAX_TAGS_PER_PRODUCT, Category, Product, Tag
+from ..models import MAX_TAGS_PER_PRODUCT, Category, Product, ProductFreshness, Tag
 from ..pricing import CENT, parse_markup
 from .preferences import get_inventory_settings
 from .pricing import default_rule, rule_for_product
@@ -136,7 +136,16 @@ def delete_product(product: Product, *, by: User | None = None) -> None:
         actor=by,
         data={"product_id": str(product.pk), "external_id": product.external_id, "name": product.name},
     )
+    external_id, subscribed = (
+        product.external_id,
+        ProductFreshness.objects.filter(product=product, subscribed_at__isnull=False).exists(),
+    )
     product.delete()
+    if subscribed:
+        from ..tasks import unsubscribe_products_task
+
+        merchant_id = str(product.merchant_id)
+        transaction.on_commit(lambda: unsubscribe_products_task.delay(merchant_id, [external_id]))
 
 
 def bulk_update_products(

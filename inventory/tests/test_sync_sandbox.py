@@ -10,6 +10,7 @@ from inventory import actions
 from inventory.choices import SyncStatus, SyncTrigger
 from inventory.models import Product, Variant
 from inventory.tests.catalog import mirror_supplier_product
+from nexusone.suppliers.cj.points import PointsLedger
 from nexusone.suppliers.registry import get_supplier
 
 
@@ -69,3 +70,21 @@ def test_a_sandbox_sync_with_failing_stock_calls_changes_no_stock(merchant, cj_s
     assert run.failed == 3
     assert dict(Variant.objects.values_list("external_id", "stock_quantity")) == before
     assert Product.objects.filter(is_active=False).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_stops_where_the_points_reserve_begins(merchant, cj_sandbox, cj_sandbox_account, sandbox_catalog):
+    ledger = PointsLedger(cj_sandbox_account)
+    background = ledger.status().background_budget
+    ledger.correct({"usedToday": background - 20, "total": 50_000})  # room for one product: stock + details
+    cj_sandbox.control("state", {"reset_stats": True})
+
+    run = sync(merchant)
+
+    assert run.status == SyncStatus.PARTIAL
+    assert run.processed == 1
+    assert run.failed == 2
+    assert "kept for imports, shipping quotes and stock checks at order time" in run.errors[0]["detail"]
+    assert cj_sandbox.control("state", method="GET")["stats"]["calls"] == 2
+    assert ledger.status().used == background
+    assert ledger.status().remaining == ledger.status().reserve

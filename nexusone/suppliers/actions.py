@@ -15,6 +15,7 @@ from .base import SupplierAuthError, SupplierError, SupplierRateLimited, Supplie
 from .cj.accounting import prune_call_logs, usage_today
 from .cj.circuit import CircuitBreaker
 from .cj.client import CJSupplier, account_qps
+from .cj.points import PointsLedger, PointsStatus
 from .models import TOKEN_FIELDS, SupplierAccount
 
 SECRET_FIELDS = ("api_key", *TOKEN_FIELDS)
@@ -35,8 +36,7 @@ class ConnectionStatus:
     token_expires_at: datetime | None
     qps: float
     calls_today: int
-    points_today: int
-    points_remaining: int | None  # as CJ last reported it (pointsInfo)
+    points: PointsStatus
     circuit_state: str
     circuit_ok: bool
     last_error: str
@@ -141,6 +141,7 @@ def connection_status(merchant) -> ConnectionStatus:
         account = SupplierAccount(merchant=merchant)
     key = account.api_key or getattr(settings, "CJ_API_KEY", "")
     usage = usage_today(account.pk) if account.pk else None
+    points = PointsLedger(account).status()
     return ConnectionStatus(
         configured=bool(key),
         connected=bool(account.access_token and account.connected_at),
@@ -148,8 +149,7 @@ def connection_status(merchant) -> ConnectionStatus:
         token_expires_at=account.access_token_expires_at,
         qps=account_qps(account),
         calls_today=usage.calls if usage else 0,
-        points_today=usage.points if usage else 0,
-        points_remaining=(usage.points_reported or {}).get("remaining") if usage else None,
+        points=points,
         circuit_state=state,
         circuit_ok=state == "closed",
         last_error=account.last_error,

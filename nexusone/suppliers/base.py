@@ -40,6 +40,10 @@ class SupplierQuotaExhausted(SupplierRateLimited):
     """Daily points/quota exhausted: wait for the reset, do not loop."""
 
 
+class SupplierPointsReserved(SupplierQuotaExhausted):
+    """Background work has spent its share of the day's points; the rest is kept for foreground calls."""
+
+
 class SupplierNotFound(SupplierError):
     """The product, variant or order does not exist at the supplier."""
 

@@ -29,6 +29,12 @@ class SupplierAccount(MerchantOwned):
     level = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="CJ account level 0-5; sets the default QPS when qps and CJ_QPS are empty."
     )
+    best_monthly_sales_usd = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="Best monthly CJ sales of the last three months (USD): CJ adds 100 API points a day per USD.",
+    )
     sandbox_orders = models.BooleanField(
         default=False, help_text="Place orders with isSandbox=1: CJ neither charges nor ships them."
     )

@@ -219,9 +219,21 @@ def _create_at_supplier(
         order.total_amount = order.subtotal + quote.cost
         order.save(update_fields=["shipping_method", "shipping_cost", "shipping_days", "total_amount", "updated_at"])
         log_step(order, "shipping.quoted", LogOutcome.OK, f"{quote.method}: {quote.cost} {order.currency}")
+    _recheck_stock(order)
     pay = settings_row.pay_from_balance and merchant.capabilities.automatic_fulfillment
     request = _order_request(order, submission, pay, settings_row.from_country_code)
     return supplier.create_order(request)
+
+
+def _recheck_stock(order: Order) -> None:
+    """Read the ordered products' stock again when the last read is old (charged to the points reserve)."""
+    from inventory.actions.order_check import recheck_stock_for_order
+
+    run = recheck_stock_for_order(order.merchant, {line.product_id for line in order.lines.all()})
+    if run is not None and run.errors:
+        log_step(order, "stock.rechecked", LogOutcome.INFO, f"Stock not re-read: {run.errors[0]['detail']}")
+    elif run is not None:
+        log_step(order, "stock.rechecked", LogOutcome.OK, f"Stock re-read at CJ for {run.processed} product(s).")
 
 
 def _withdraw_cancelled(

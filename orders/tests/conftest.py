@@ -8,7 +8,9 @@ import hmac
 import json
 
 import pytest
+from django.utils import timezone
 
+from inventory.models import ProductFreshness
 from tests.factories import ProductFactory, VariantFactory
 
 
@@ -123,6 +125,7 @@ def variant_from_sandbox(sandbox, merchant, stock: int = 25):
         price="19.90",
         stock_quantity=stock,
     )
+    ProductFreshness.objects.create(product=product, merchant=merchant, stock_read_at=timezone.now())
     return VariantFactory(
         product=product,
         external_id=sandbox_variant.vid,

@@ -99,7 +99,9 @@ def diff_products(
         first_variant_row = len(diff.variant_rows)
         before = sync_state(product)
         old_stock = product.supplier_stock
-        if data.product is None:
+        if data.stock_only:
+            _diff_stock_only(product, data, context, diff)
+        elif data.product is None:
             _diff_missing(product, diff)
         else:
             _diff_present(product, data, context, awaiting_review.get(product.pk), diff)
@@ -126,6 +128,22 @@ def _diff_missing(product: Product, diff: Diff) -> None:
         new_stock=product.supplier_stock,
         note="CJ no longer has this product (two syncs in a row); deactivated.",
     )
+
+
+def _diff_stock_only(product: Product, data: Fetched, context: SyncContext, diff: Diff) -> None:
+    """A stock-only read: each variant's stock follows the supplier; costs, prices and availability stay."""
+    stock = data.stock or {}
+    variants = list(product.variants.all())
+    old_stock = product.supplier_stock
+    if variants:
+        unchanged_costs = {v.pk: v.cost_price for v in variants}
+        rule = rule_for_product(product, context.base_rule)
+        product.supplier_stock = _diff_variants(product, variants, stock, unchanged_costs, False, rule, context, diff)
+    else:
+        product.supplier_stock = sum(level.total(context.countries) for level in stock.values())
+        if product.supplier_stock != old_stock:
+            _record(diff, product, kind=ChangeKind.STOCK, old_stock=old_stock, new_stock=product.supplier_stock)
+    product.missing_count = 0
 
 
 def _diff_present(

@@ -53,9 +53,29 @@ IMPORT_RETRIES = RetryPolicy(attempts=1)  # an import reports the item failed; t
 
 
 class Fetched(NamedTuple):
-    product: SupplierProduct | None  # None: the supplier says it is gone
+    product: SupplierProduct | None  # None: the supplier says it is gone (or, stock_only, was not read)
     stock: dict[str, StockLevel] | None  # per variant id; None: not known (an import goes on without it)
     calls: int
+    stock_only: bool = False  # only the stock was read: costs, prices and availability are not known
+
+
+def fetch_stock(
+    supplier: Supplier, external_id: str, *, retry: RetryPolicy, sleep: Callable[[float], None] = time.sleep
+) -> Fetched:
+    """Every variant's stock of one product in one call (CJ's getInventoryByPid), tried again as `retry` says."""
+    calls = 0
+    for attempt in range(1, retry.attempts + 1):
+        try:
+            calls += 1
+            return Fetched(None, supplier.get_product_stock(external_id), calls, stock_only=True)
+        except SupplierNotFound:
+            return Fetched(None, {}, calls)
+        except SupplierError as exc:
+            exc.calls = calls  # type: ignore[attr-defined]
+            if not retry.retries(exc, attempt):
+                raise
+            sleep(retry.delay(exc, attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def fetch_product(

@@ -22,10 +22,11 @@ from nexusone.notifications.actions import emit
 from nexusone.notifications.choices import EventType, Level
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.base import Supplier, SupplierError, WebhookEvent
+from nexusone.suppliers.budget import Purpose, spending
 from nexusone.suppliers.registry import get_supplier
 
 from ...choices import ACTIVE_SYNC_STATUSES, SYNC_TRANSITIONS, ChangeStatus, SyncStatus, SyncTrigger
-from ...models import Product, SyncChange, SyncRun
+from ...models import Product, ProductFreshness, SyncChange, SyncRun
 from ...stock_notices import batched_by_run
 from ..preferences import get_inventory_settings
 from ..pricing import default_rule
@@ -49,6 +50,7 @@ def start_sync(
     trigger: str,
     product_ids: Iterable[str] | None = None,
     *,
+    stock_only_ids: Iterable[str] = (),
     by: User | None = None,
     dry_run: bool = False,
     run_now: bool = False,
@@ -56,6 +58,7 @@ def start_sync(
 ) -> SyncRun:
     """Queue a sync of every product (`product_ids` None) or of some products; returns the run.
 
+    `stock_only_ids` (of `product_ids`): read only their stock, one call each instead of two.
     One full sync per merchant at a time: while one is queued or running, asking again returns it.
     `run_now` runs it in this process (command, scheduled task, webhooks) instead of on a worker.
     """
@@ -67,7 +70,13 @@ def start_sync(
     try:
         with transaction.atomic():
             run = SyncRun.objects.create(
-                merchant=merchant, trigger=trigger, is_full=is_full, product_ids=ids, dry_run=dry_run, started_by=by
+                merchant=merchant,
+                trigger=trigger,
+                is_full=is_full,
+                product_ids=ids,
+                stock_only_ids=sorted(set(map(str, stock_only_ids)) & set(ids)),
+                dry_run=dry_run,
+                started_by=by,
             )
     except IntegrityError:
         running = SyncRun.objects.for_merchant(merchant).filter(is_full=True, status__in=ACTIVE_SYNC_STATUSES).first()
@@ -134,7 +143,9 @@ def execute_sync(
     ids = _products_to_check(run, account.supplier)
     errors: list[dict[str, str]] = []
     try:
-        fatal = _run_batches(run, supplier, ids, context, errors, sleep=sleep, on_progress=on_progress)
+        # A refresh never dips into the points kept for imports and orders; an order's own check does.
+        with spending(Purpose.FOREGROUND if run.trigger == SyncTrigger.ORDER_CHECK else Purpose.BACKGROUND):
+            fatal = _run_batches(run, supplier, ids, context, errors, sleep=sleep, on_progress=on_progress)
     except Exception as exc:
         logger.exception("Sync %s stopped by an unexpected error", run.pk)
         errors.insert(0, {"detail": f"Stopped by an unexpected error: {exc.__class__.__name__}: {exc}"})
@@ -307,11 +318,17 @@ def sync_batch(
         .order_by("pk")
     )
     fetched: dict[Any, fetch.Fetched] = {}
+    stock_only = set(run.stock_only_ids)
     for product in products:
         try:
-            fetched[product.pk] = fetch.fetch_product(
-                supplier, product.external_id, retry=fetch.SYNC_RETRIES, sleep=sleep
-            )
+            if str(product.pk) not in stock_only:
+                fetched[product.pk] = fetch.fetch_product(
+                    supplier, product.external_id, retry=fetch.SYNC_RETRIES, sleep=sleep
+                )
+            else:
+                fetched[product.pk] = fetch.fetch_stock(
+                    supplier, product.external_id, retry=fetch.SYNC_RETRIES, sleep=sleep
+                )
             result.api_calls += fetched[product.pk].calls
         except SupplierError as exc:
             result.api_calls += getattr(exc, "calls", 1)
@@ -333,19 +350,41 @@ def sync_batch(
     result.processed = len(checked)
     result.changed = len({row.id for row in product_rows} | {change.product.pk for change in changes})
     if not context.dry_run:
+        mark_read(checked, fetched)
         pending.product_rows.extend(product_rows)
         pending.variant_rows.extend(variant_rows)
         pending.changes.extend(changes)
-        pending.products.extend(p for p in checked if fetched[p.pk].product is not None)
+        pending.products.extend(p for p in checked if fetched[p.pk].product is not None or fetched[p.pk].stock_only)
     return result
+
+
+def mark_read(products: Sequence[Product], fetched: dict[Any, fetch.Fetched]) -> None:
+    """When each product's stock (and, unless the read was stock-only, its costs) were last read."""
+    now = timezone.now()
+    stock_only = [p for p in products if fetched[p.pk].stock_only]
+    full = [p for p in products if not fetched[p.pk].stock_only]
+    record_freshness(stock_only, stock_read_at=now)
+    record_freshness(full, stock_read_at=now, price_read_at=now)
+
+
+def record_freshness(products: Sequence[Product], **moments: Any) -> None:
+    """Set these moments on the products' freshness rows (created when missing), one statement."""
+    if not products:
+        return
+    ProductFreshness.objects.bulk_create(
+        [ProductFreshness(product_id=p.pk, merchant_id=p.merchant_id, **moments) for p in products],
+        update_conflicts=True,
+        unique_fields=["product"],
+        update_fields=list(moments),
+    )
 
 
 def apply_supplier_stock_event(merchant: Merchant, event: WebhookEvent) -> SyncRun | None:
     """A CJ product, variant or stock message: re-read the products it names at once.
 
     CJ's stock message carries only per-area totals and may arrive late or twice, so it
-    is a prompt to read exact stock, not the stock itself. Returns the run, or None when
-    the message names none of the merchant's products.
+    is a prompt to read exact stock (stock only: one call), not the stock itself. Returns the run,
+    or None when the message names none of the merchant's products.
     """
     if event.topic.lower() not in ("product", "variant", "stock"):
         return None
@@ -353,6 +392,8 @@ def apply_supplier_stock_event(merchant: Merchant, event: WebhookEvent) -> SyncR
     payload = event.payload or {}
     if event.product_id:
         product_ids.add(str(event.product_id))
+    if event.variant_id:  # a VARIANT message names only its vid
+        variant_ids.add(str(event.variant_id))
     variant_ids.update(level.variant_id for level in event.stock)
     if payload.get("pid"):
         product_ids.add(str(payload["pid"]))
@@ -368,4 +409,7 @@ def apply_supplier_stock_event(merchant: Merchant, event: WebhookEvent) -> SyncR
     ids = sorted({str(pk) for pk in matches.values_list("pk", flat=True)})
     if not ids:
         return None
-    return start_sync(merchant, SyncTrigger.WEBHOOK, product_ids=ids, run_now=True)
+    record_freshness(list(Product.objects.filter(pk__in=ids).only("pk", "merchant_id")), changed_at=timezone.now())
+    # A stock message needs only the exact stock (one call); product and variant news may move costs too.
+    stock_only = ids if event.topic.lower() == "stock" else ()
+    return start_sync(merchant, SyncTrigger.WEBHOOK, product_ids=ids, stock_only_ids=stock_only, run_now=True)

@@ -1,4 +1,6 @@
-"""Calls and points per CJ account per day (cache counters), and the SupplierCallLog rows."""
+"""CJ's points table, calls per CJ account per day (cache counters), and the SupplierCallLog rows.
+
+The points themselves (budget, reserve, exhaustion) are counted by the ledger in `points.py`."""
 
 from __future__ import annotations
 
@@ -56,33 +58,22 @@ def _incr(key: str, amount: int) -> None:
 @dataclass(frozen=True)
 class Usage:
     calls: int
-    points: int
     errors: int
-    points_reported: dict | None  # CJ's own `pointsInfo` when it sent one
 
 
 def count_call(account_id: object, endpoint: str, *, ok: bool) -> None:
     day = _day()
     _incr(_key(account_id, "calls", day), 1)
-    points = points_for(endpoint)
-    if points:
-        _incr(_key(account_id, "points", day), points)
     if not ok:
         _incr(_key(account_id, "errors", day), 1)
 
 
-def remember_points_info(account_id: object, points_info: dict) -> None:
-    cache.set(_key(account_id, "points_info", _day()), points_info, timeout=2 * 86400)
-
-
 def usage_today(account_id: object) -> Usage:
     day = _day()
-    values = cache.get_many([_key(account_id, what, day) for what in ("calls", "points", "errors", "points_info")])
+    values = cache.get_many([_key(account_id, what, day) for what in ("calls", "errors")])
     return Usage(
         calls=int(values.get(_key(account_id, "calls", day)) or 0),
-        points=int(values.get(_key(account_id, "points", day)) or 0),
         errors=int(values.get(_key(account_id, "errors", day)) or 0),
-        points_reported=values.get(_key(account_id, "points_info", day)),
     )
 
 

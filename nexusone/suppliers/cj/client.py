@@ -17,7 +17,6 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.core.cache import cache
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from nexusone.suppliers.base import (
@@ -41,19 +40,20 @@ from nexusone.suppliers.base import (
     TrackingInfo,
     WebhookEvent,
 )
+from nexusone.suppliers.budget import current_purpose
 from nexusone.suppliers.models import SupplierAccount
 
 from . import accounting, mapping, webhooks
 from .circuit import CircuitBreaker
 from .countries import country_name
 from .errors import ORDER_DELETE_FAILED, ORDER_EXISTS, TOKEN_INVALID, error_for_code
+from .points import PointsLedger
 from .ratelimit import LEVEL_QPS, AccountRateLimiter
 from .tokens import TokenManager, cj_account_key
 
 logger = logging.getLogger("nexusone.suppliers.cj")
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
-QUOTA_PAUSE = 60.0  # seconds to stop calling after "points used up" when CJ gives no Retry-After
 
 
 def account_qps(account: SupplierAccount) -> float:
@@ -115,6 +115,7 @@ class CJSupplier:
         # The limiter keeps Redis's clock (shared by every process), even when a test fakes this one.
         self.limiter = AccountRateLimiter(cj_account_key(account), account_qps(account), sleep=sleep)
         self.tokens = TokenManager(account, self._post_auth)
+        self.points = PointsLedger(account)
 
     # --- transport ----------------------------------------------------------------------------
     def _send(self, method: str, path: str, *, params: Any = None, body: Any = None, token: str | None = None) -> Any:
@@ -154,8 +155,8 @@ class CJSupplier:
                 if status >= 400:
                     raise SupplierRejected(f"CJ answered HTTP {status} on {path}", code=status)
                 raise _transport_error(f"CJ answered without JSON on {path}", maybe_sent=True)
-            if "pointsInfo" in payload and isinstance(payload["pointsInfo"], dict):
-                accounting.remember_points_info(self.account.pk, payload["pointsInfo"])
+            if isinstance(payload.get("pointsInfo"), dict):
+                self.points.correct(payload["pointsInfo"])
             if self._succeeded(payload):
                 return payload.get("data")
             message = mapping.text(payload.get("message"))
@@ -266,7 +267,8 @@ class CJSupplier:
         """An authenticated call with limits, retries and one token renewal on 1600001."""
 
         def attempt() -> Any:
-            self._refuse_while_out_of_points()
+            purpose = current_purpose()
+            cost = self.points.charge(path, purpose)  # refused here when the day's points are gone for it
             token = self.tokens.access_token()
             try:
                 with self.limiter.slot():
@@ -274,7 +276,14 @@ class CJSupplier:
                         lambda: self._send(method, path, params=params, body=body, token=token), create=create
                     )
             except SupplierQuotaExhausted as exc:
-                self._note_out_of_points(exc)
+                self.points.note_exhausted(None, exc.retry_after)  # CJ's pointsInfo already corrected the count
+                raise
+            except (SupplierRateLimited, SupplierCircuitOpen):
+                self.points.refund(cost, purpose)  # refused before CJ did the work
+                raise
+            except SupplierUnavailable as exc:
+                if not getattr(exc, "maybe_sent", True):
+                    self.points.refund(cost, purpose)
                 raise
             except SupplierAuthError as exc:
                 if str(exc.code) != str(TOKEN_INVALID):
@@ -293,20 +302,6 @@ class CJSupplier:
             message = f"CJ refused our credentials ({exc.code}); reconnect with a valid API key."
             SupplierAccount.objects.filter(pk=self.account.pk).update(last_error=message)
             raise
-
-    def _quota_key(self) -> str:
-        return f"supplier:cj:quota-exhausted:{cj_account_key(self.account)}"
-
-    def _refuse_while_out_of_points(self) -> None:
-        """After CJ said the day's points are used up, wait instead of calling again (CJ_API.md §3)."""
-        until = cache.get(self._quota_key())
-        if until is not None:
-            wait = max(0.0, float(until) - time.time())
-            raise SupplierQuotaExhausted("CJ API points are used up; waiting for them to come back", retry_after=wait)
-
-    def _note_out_of_points(self, exc: SupplierQuotaExhausted) -> None:
-        pause = exc.retry_after if exc.retry_after is not None else QUOTA_PAUSE
-        cache.set(self._quota_key(), time.time() + pause, timeout=max(1, int(pause)))
 
     # --- connection ------------------------------------------------------------------------------
     def connect(self) -> None:
@@ -334,6 +329,21 @@ class CJSupplier:
             succeeded += [mapping.text(p) for p in data.get("successProductIds") or []]
             failed += [mapping.text(p) for p in data.get("failProductIds") or []]
         return succeeded, failed
+
+    def unsubscribe_products(self, product_ids: list[str]) -> list[str]:
+        """Stop PRODUCT/VARIANT/STOCK webhooks for these products (≤ 100 per call): the ids CJ confirmed."""
+        done: list[str] = []
+        for start in range(0, len(product_ids), 100):
+            batch = product_ids[start : start + 100]
+            data = self._call("POST", "webhook/product/unsubscribe", body={"productIds": batch}) or {}
+            done += [
+                mapping.text(p) for p in (data.get("successProductIds") if isinstance(data, dict) else None) or batch
+            ]
+        return done
+
+    def subscribed_products(self) -> list[str]:
+        """The product ids CJ sends catalog messages for (`webhook/product/subscribe/list`)."""
+        return mapping.subscribed_product_ids(self._call("GET", "webhook/product/subscribe/list") or [])
 
     # --- products ---------------------------------------------------------------------------------
     def search_products(

@@ -314,3 +314,16 @@ def track_events(raw: Any) -> tuple[TrackingEvent, ...]:
             )
         )
     return tuple(sorted(events, key=lambda e: e.occurred_at))
+
+
+def subscribed_product_ids(data: Any) -> list[str]:
+    """`webhook/product/subscribe/list`: its exact shape is not documented (CJ_API.md §10.1), so accept a list
+    of ids or of objects (`pid`, `productId`, `id`), bare or under `list`, `content`, `productIds` or `records`."""
+    if isinstance(data, dict):
+        data = next((data[key] for key in ("list", "content", "productIds", "records") if key in data), [])
+    ids = []
+    for item in data if isinstance(data, list) else []:
+        value = item.get("pid") or item.get("productId") or item.get("id") if isinstance(item, dict) else item
+        if value:
+            ids.append(text(value))
+    return ids

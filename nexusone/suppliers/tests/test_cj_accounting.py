@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from nexusone.suppliers.base import SupplierAuthError
 from nexusone.suppliers.cj.accounting import points_for, usage_today
+from nexusone.suppliers.cj.points import PointsLedger
 from nexusone.suppliers.models import SupplierAccount, SupplierCallLog
 from nexusone.suppliers.tasks import prune_call_logs
 
@@ -28,7 +29,7 @@ def test_calls_and_points_are_counted_per_account_per_day(connected_account, mak
     client.get_product_stock(PID)
     usage = usage_today(connected_account.pk)
     assert usage.calls == 2
-    assert usage.points == 20
+    assert PointsLedger(connected_account).status().used == 20
     log = SupplierCallLog.objects.filter(account=connected_account).first()
     assert log.endpoint == "product/stock/getInventoryByPid"
     assert log.http_status == 200

@@ -77,8 +77,9 @@ def test_timeouts_are_retried_for_reads(connected_account, make_client):
 
 @responses.activate
 def test_points_exhaustion_is_not_retried_and_pauses_later_calls(connected_account, make_client, fake_clock):
+    query = f"{BASE}/product/query"
     responses.get(
-        SETTINGS,
+        query,
         status=429,
         json={
             "code": 429,
@@ -89,14 +90,14 @@ def test_points_exhaustion_is_not_retried_and_pauses_later_calls(connected_accou
     )
     client = make_client(connected_account)
     with pytest.raises(SupplierQuotaExhausted):
-        client.get_settings()
+        client.get_product("PID-1")
     with pytest.raises(SupplierQuotaExhausted):
-        client.get_settings()
+        client.get_product("PID-1")
     assert len(responses.calls) == 1
     assert fake_clock.sleeps == []
-    from nexusone.suppliers.cj.accounting import usage_today
+    from nexusone.suppliers.cj.points import PointsLedger
 
-    assert usage_today(connected_account.pk).points_reported == {"usedToday": 50000, "remaining": 0, "total": 50000}
+    assert PointsLedger(connected_account).status().reported["usedToday"] == 50000
 
 
 @responses.activate

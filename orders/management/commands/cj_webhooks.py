@@ -1,4 +1,5 @@
-"""Register (or cancel) our webhook URL with CJ for every connected CJ account, or one merchant's."""
+"""Register (or cancel) our webhook URL with CJ for every connected CJ account, or one merchant's;
+or square the catalog's product subscriptions with CJ's list (--sync-subscriptions)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,17 @@ class Command(BaseCommand):
         action = parser.add_mutually_exclusive_group(required=True)
         action.add_argument("--set", metavar="URL", help="e.g. https://app.example.com/api/webhooks/cj")
         action.add_argument("--cancel", metavar="URL", help="turn the topics off for this URL")
+        action.add_argument(
+            "--sync-subscriptions",
+            action="store_true",
+            help="subscribe products CJ does not send messages for; unsubscribe those no store carries",
+        )
         parser.add_argument("--merchant", help="only this merchant's account (id)")
 
     def handle(self, *args, **opts) -> None:
+        if opts["sync_subscriptions"]:
+            self._sync_subscriptions(opts["merchant"])
+            return
         url = opts["set"] or opts["cancel"]
         if not url.startswith(("https://", "http://")):
             raise CommandError(f"{url!r} is not a URL.")
@@ -45,3 +54,22 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{account.merchant.name}: CJ {verb} webhooks to {url}"))
         if failures:
             raise CommandError(f"{failures} account(s) could not be updated.")
+
+    def _sync_subscriptions(self, merchant_id: str | None) -> None:
+        from inventory.actions import reconcile_subscriptions
+
+        accounts = SupplierAccount.objects.filter(supplier="cj").select_related("merchant")
+        if merchant_id:
+            accounts = accounts.filter(merchant_id=merchant_id)
+        if not accounts:
+            raise CommandError("No connected CJ account.")
+        for account in accounts:
+            result = reconcile_subscriptions(account.merchant)
+            line = (
+                f"{account.merchant.name}: {result.confirmed} already subscribed, {result.subscribed} subscribed, "
+                f"{result.unsubscribed} unsubscribed, {result.failed} refused by CJ"
+            )
+            if result.stopped:
+                self.stderr.write(f"{line}; stopped: {result.stopped}")
+            else:
+                self.stdout.write(self.style.SUCCESS(line))

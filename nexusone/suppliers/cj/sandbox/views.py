@@ -110,6 +110,8 @@ def control_state(request: HttpRequest) -> JsonResponse:
             if "daily_points" in body:
                 STATE.daily_points = int(body["daily_points"] or 0)
                 STATE.points_used = 0
+            if "subscription_cap" in body:
+                STATE.subscription_cap = max(0, int(body["subscription_cap"] or 0))
             if "token_call_interval" in body:
                 STATE.token_call_interval = float(body["token_call_interval"] or 0)
             if "webhook_url" in body:
@@ -136,6 +138,7 @@ def control_state(request: HttpRequest) -> JsonResponse:
                 "webhook_url": STATE.webhook_url_override,
                 "webhooks": STATE.webhooks,
                 "subscribed": sorted(STATE.subscribed),
+                "subscription_cap": STATE.subscription_cap,
                 "faults": [f.describe() for f in STATE.faults],
                 "stats": STATE.stats,
                 "webhook_retries": STATE.webhook_retries,

@@ -50,6 +50,7 @@ ROUTES: dict[tuple[str, str], tuple[Handler, bool, bool]] = {
     ("POST", "webhook/set"): (webhooks.webhook_set, True, False),
     ("POST", "webhook/product/subscribe"): (webhooks.webhook_subscribe, True, False),
     ("POST", "webhook/product/unsubscribe"): (webhooks.webhook_unsubscribe, True, False),
+    ("GET", "webhook/product/subscribe/list"): (webhooks.webhook_subscribe_list, True, False),
 }
 KNOWN_PATHS = {path for _, path in ROUTES}
 OUT_OF_POINTS = "Insufficient API points, please try again after the daily reset"
@@ -67,8 +68,7 @@ def _apply_fault(fault: Fault) -> HttpResponse | None:
             failure(1600200, "Too much request, QPS limit exceeded", status=fault.status or 200), fault
         )
     if fault.kind == "points":
-        with STATE.lock:
-            info = {"usedToday": STATE.points_used, "remaining": 0, "total": STATE.daily_points or 50000}
+        info = {**STATE.points_info(), "remaining": 0}
         return _with_retry_after(failure(429, OUT_OF_POINTS, status=429, pointsInfo=info), fault)
     if fault.kind == "invalid_token":
         return failure(1600001, "Invalid API key or access token")

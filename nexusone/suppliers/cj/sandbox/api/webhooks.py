@@ -31,8 +31,13 @@ def webhook_subscribe(request: HttpRequest, body: dict[str, Any]) -> Any:
     if len(ids) > 100:
         raise CJFailure(1600300, "param error: at most 100 productIds")
     with STATE.lock:
-        ok = [pid for pid in ids if pid in STATE.products]
-        STATE.subscribed.update(ok)
+        ok = []
+        for pid in ids:
+            # CJ caps the subscriptions of an account by its level (lv1 1000 … lv5 10000).
+            room = pid in STATE.subscribed or len(STATE.subscribed) < STATE.subscription_cap
+            if pid in STATE.products and room:
+                STATE.subscribed.add(pid)
+                ok.append(pid)
     return {"successProductIds": ok, "failProductIds": [pid for pid in ids if pid not in ok]}
 
 
@@ -41,3 +46,10 @@ def webhook_unsubscribe(request: HttpRequest, body: dict[str, Any]) -> Any:
     with STATE.lock:
         STATE.subscribed.difference_update(ids)
     return {"successProductIds": ids, "failProductIds": []}
+
+
+def webhook_subscribe_list(request: HttpRequest, params: dict[str, Any]) -> Any:
+    """The subscribed product ids. CJ documents the path (`?shopId=`), not the answer's shape: ours is a page."""
+    with STATE.lock:
+        ids = sorted(STATE.subscribed)
+    return {"total": len(ids), "list": [{"productId": pid} for pid in ids]}

@@ -86,10 +86,12 @@ class SandboxState(
             self.last_token_call: float | None = None
             self.daily_points: int = 0  # 0: unlimited
             self.points_used = 0
+            self.points_day = now_utc().date()  # points_used counts this UTC day (CJ resets at 00:00 UTC)
             self.webhooks: dict[str, dict[str, Any]] = {}  # topic -> {"type", "callbackUrls"}
             # Push every topic here, subscribed or not (control/state, or the setting for the in-process demo).
             self.webhook_url_override: str = getattr(settings, "CJ_SANDBOX_WEBHOOK_URL", "")
             self.subscribed: set[str] = set()
+            self.subscription_cap = 10_000  # CJ's cap at level 5 (level 1: 1,000)
             self.deliveries: list[Delivery] = []
             self.deliver_synchronously = False
             self.webhook_retries = 0  # CJ retries a failed delivery up to 3 times, 5 minutes apart

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...accounting import points_for
+from .common import now_utc
 
 FAULT_KINDS = {"rate_limit", "points", "server_error", "timeout", "invalid_token", "busy"}
 
@@ -58,14 +59,26 @@ class LimitsMixin:
             self.stats["by_path"][path] = self.stats["by_path"].get(path, 0) + 1
 
     def spend_points(self, path: str) -> dict[str, int] | None:
-        """Charge the call's points; the points info when the day's budget is used up."""
+        """Charge the call's points; the points info (CJ's `pointsInfo`) when the day's budget is used up.
+
+        As at CJ the count starts again at 00:00 UTC, and a refused call costs nothing."""
         cost = points_for(path)
         with self.lock:
+            self._reset_points_at_midnight()
             if self.daily_points and cost and self.points_used + cost > self.daily_points:
-                return {
-                    "usedToday": self.points_used,
-                    "remaining": self.daily_points - self.points_used,
-                    "total": self.daily_points,
-                }
+                self.stats["out_of_points"] = self.stats.get("out_of_points", 0) + 1
+                return self.points_info()
             self.points_used += cost
             return None
+
+    def points_info(self) -> dict[str, int]:
+        with self.lock:
+            self._reset_points_at_midnight()
+            total = self.daily_points or 50_000
+            return {"usedToday": self.points_used, "remaining": max(0, total - self.points_used), "total": total}
+
+    def _reset_points_at_midnight(self) -> None:
+        today = now_utc().date()
+        if getattr(self, "points_day", None) != today:
+            self.points_day = today
+            self.points_used = 0
