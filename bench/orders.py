@@ -81,8 +81,6 @@ def run() -> None:
     import threading
     from unittest import mock
 
-    from django.core.cache import cache
-    from rest_framework.throttling import UserRateThrottle
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from inventory.models import Product, Variant
@@ -96,8 +94,6 @@ def run() -> None:
     variant = Variant.objects.create(
         merchant=merchant, product=product, external_id="V1", sku="V1", price="10.00", **stock_fields(UNITS)
     )
-    # The bench user's rate-limit window may still hold an earlier run's requests (same user id, same Redis).
-    cache.delete(UserRateThrottle().cache_format % {"scope": "user", "ident": owner.pk})
     STATE.update(
         clients=threading.local(),
         token=str(RefreshToken.for_user(owner).access_token),

@@ -8,6 +8,13 @@ itself (no preload): connection pools and their threads are never shared across 
 """
 
 import os
+from pathlib import Path
+
+import environ
+
+# The same .env as settings.py (the environment wins), so NEXUSONE_HOST/PORT, WEB_CONCURRENCY and
+# FORWARDED_ALLOW_IPS set there take effect here too.
+environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
 
 bind = f"{os.environ.get('NEXUSONE_HOST', '127.0.0.1')}:{os.environ.get('NEXUSONE_PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1)

@@ -240,7 +240,8 @@ STRIPE_PRICES = {
 }
 
 # Files only the app serves, after checking who asks (store exports): never under a public URL.
-PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(DATA_DIR / "private")))
+# A relative path is taken from the project directory, so the web server and the workers agree on it.
+PRIVATE_STORAGE_ROOT = BASE_DIR / env.str("PRIVATE_STORAGE_ROOT", default=str(DATA_DIR / "private"))
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 
 # --- rate limits (nexusone/core/ratelimits.py) ---------------------------------------

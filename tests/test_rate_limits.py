@@ -211,6 +211,15 @@ def test_the_cj_webhook_receiver_is_limited_per_source_address(limits):
     assert other_source.status_code != 429
 
 
+def test_stripes_webhook_counts_under_the_webhook_limit_not_the_anonymous_one(limits):
+    limits(webhook="100/minute", anon="2/minute")
+    stripe = APIClient(REMOTE_ADDR="54.187.174.169")
+
+    statuses = [stripe.post("/api/billing/stripe/webhook", {}, format="json").status_code for _ in range(5)]
+
+    assert 429 not in statuses
+
+
 def test_the_cj_webhook_receiver_refuses_a_body_over_its_cap(settings):
     settings.WEBHOOK_MAX_BODY_BYTES = 1024
 

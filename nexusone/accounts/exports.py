@@ -165,7 +165,10 @@ def export_file(export: DataExport) -> str:
         raise ExportExpired(
             f"This export expired (downloads last {settings.EXPORT_LINK_HOURS} hours); start a new one in Settings."
         )
-    return export_storage().path(export.file_name)
+    storage = export_storage()
+    if not storage.exists(export.file_name):
+        raise ExportExpired("This export's file is no longer on the server; start a new one in Settings.")
+    return storage.path(export.file_name)
 
 
 def delete_old_exports(*, now: Any = None) -> int:

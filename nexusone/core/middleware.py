@@ -39,16 +39,16 @@ class RateLimitMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args: list, view_kwargs: dict):
+        match = request.resolver_match
+        if match is not None and match.view_name in WEBHOOK_ROUTES:
+            return _webhook_refusal(request)  # CJ's and Stripe's senders: per source IP, body capped
         if _is_api_view(view_func):
             if _has_credentials(request):
                 return None  # DRF's throttles count users and extension sessions (nexusone.core.throttling)
             # Without credentials, counted per IP here: DRF would answer 401 before its throttles run.
             return _throttled(request, ["anon"], f"ip:{client_ip(request)}")
-        match = request.resolver_match
         if match is None or match.view_name in UNLIMITED_ROUTES or "cj_sandbox" in match.namespaces:
             return None
-        if match.view_name == WEBHOOK_ROUTE:
-            return _webhook_refusal(request)
         key = client_key(request)
         scopes = ["anon"] if key.startswith("ip:") else ["burst", "sustained"]
         if match.view_name == EVENT_STREAM_ROUTE:
@@ -58,7 +58,8 @@ class RateLimitMiddleware:
 
 # Load balancers' probes; the mounted CJ sandbox (a stand-in for CJ in the demo) is left alone too.
 UNLIMITED_ROUTES = {"health", "health_ready"}
-WEBHOOK_ROUTE = "webhook-cj"
+# Webhooks from CJ and Stripe: counted per source IP under the webhook scope, not as anonymous API calls.
+WEBHOOK_ROUTES = {"webhook-cj", "stripe_webhook"}
 EVENT_STREAM_ROUTE = "event_stream"
 
 

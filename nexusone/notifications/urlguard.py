@@ -20,14 +20,9 @@ class UnsafeWebhookUrl(ValueError):
 def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+    # Anything not globally routable (private, loopback, link-local, carrier-grade NAT 100.64/10, reserved,
+    # documentation ranges...) or multicast is internal.
+    return not address.is_global or address.is_multicast
 
 
 def resolve(host: str, port: int) -> list[str]:

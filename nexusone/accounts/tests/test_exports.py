@@ -131,3 +131,13 @@ def test_the_zip_is_not_under_a_public_url(settings, finished_export):
     export = DataExport.objects.get(pk=finished_export["id"])
     assert not str(settings.PRIVATE_STORAGE_ROOT).startswith(str(settings.STATIC_ROOT))
     assert export.file_name not in finished_export["download_url"]
+
+
+def test_an_export_whose_file_is_gone_answers_410_not_a_server_error(api, finished_export, private_storage):
+    export = DataExport.objects.get(pk=finished_export["id"])
+    (Path(private_storage) / "exports" / export.file_name).unlink()
+
+    response = api.get(finished_export["download_url"])
+
+    assert response.status_code == 410
+    assert response.json()["errors"][0]["code"] == "export_expired"

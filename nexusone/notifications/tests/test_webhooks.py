@@ -178,6 +178,7 @@ def test_one_success_ends_the_failure_streak(merchant, endpoint, committed, time
         "http://10.1.2.3/hook",
         "http://192.168.0.10/hook",
         "http://169.254.169.254/latest/meta-data",
+        "http://100.64.0.1/hook",
         "http://[::1]/hook",
         "http://[::ffff:127.0.0.1]/hook",
         "ftp://hooks.example.com/",
