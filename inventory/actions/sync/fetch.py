@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from nexusone.suppliers.base import (
     StockLevel,
@@ -59,23 +59,44 @@ class Fetched(NamedTuple):
     stock_only: bool = False  # only the stock was read: costs, prices and availability are not known
 
 
-def fetch_stock(
-    supplier: Supplier, external_id: str, *, retry: RetryPolicy, sleep: Callable[[float], None] = time.sleep
-) -> Fetched:
-    """Every variant's stock of one product in one call (CJ's getInventoryByPid), tried again as `retry` says."""
-    calls = 0
+class _Calls:
+    """How many supplier calls one read has cost, across its attempts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, read: Callable[[], Any]) -> Any:
+        self.count += 1
+        return read()
+
+
+def _with_retries(read: Callable[[_Calls], Fetched], *, retry: RetryPolicy, sleep: Callable[[float], None]) -> Fetched:
+    """Run `read` until it returns, as `retry` says. SupplierNotFound gives a `Fetched` with product None;
+    any other error is raised once the policy gives up, carrying `calls` (the calls it cost)."""
+    calls = _Calls()
     for attempt in range(1, retry.attempts + 1):
         try:
-            calls += 1
-            return Fetched(None, supplier.get_product_stock(external_id), calls, stock_only=True)
+            return read(calls)
         except SupplierNotFound:
-            return Fetched(None, {}, calls)
+            return Fetched(None, {}, calls.count)
         except SupplierError as exc:
-            exc.calls = calls  # type: ignore[attr-defined]
+            exc.calls = calls.count  # type: ignore[attr-defined]
             if not retry.retries(exc, attempt):
                 raise
             sleep(retry.delay(exc, attempt))
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def fetch_stock(
+    supplier: Supplier, external_id: str, *, retry: RetryPolicy, sleep: Callable[[float], None] = time.sleep
+) -> Fetched:
+    """Every variant's stock of one product in one call (CJ's getInventoryByPid), tried again as `retry` says."""
+
+    def read(calls: _Calls) -> Fetched:
+        stock = calls(lambda: supplier.get_product_stock(external_id))
+        return Fetched(None, stock, calls.count, stock_only=True)
+
+    return _with_retries(read, retry=retry, sleep=sleep)
 
 
 def fetch_product(
@@ -93,27 +114,16 @@ def fetch_product(
     call cannot read stays unknown. SupplierNotFound gives a `Fetched` with product None; any other error
     is raised once the policy gives up, carrying `calls` (the calls it cost).
     """
-    calls = 0
-    for attempt in range(1, retry.attempts + 1):
-        try:
-            stock = None
-            if stock_required:
-                calls += 1
-                stock = supplier.get_product_stock(external_id)
-            calls += 1
-            product = supplier.get_product(external_id)
-            if not stock_required:
-                stock, extra_calls = _stock_of(supplier, external_id, product)
-                calls += extra_calls
-            return Fetched(product, stock, calls)
-        except SupplierNotFound:
-            return Fetched(None, {}, calls)
-        except SupplierError as exc:
-            exc.calls = calls  # type: ignore[attr-defined]
-            if not retry.retries(exc, attempt):
-                raise
-            sleep(retry.delay(exc, attempt))
-    raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def read(calls: _Calls) -> Fetched:
+        stock = calls(lambda: supplier.get_product_stock(external_id)) if stock_required else None
+        product = calls(lambda: supplier.get_product(external_id))
+        if not stock_required:
+            stock, extra_calls = _stock_of(supplier, external_id, product)
+            calls.count += extra_calls
+        return Fetched(product, stock, calls.count)
+
+    return _with_retries(read, retry=retry, sleep=sleep)
 
 
 def _stock_of(
