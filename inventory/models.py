@@ -194,11 +194,6 @@ class Variant(MerchantOwned):
     def __str__(self) -> str:
         return f"{self.product.name} / {self.name or self.sku}"
 
-    @property
-    def available_quantity(self) -> int:
-        """What can still be sold (the stored `stock_quantity`)."""
-        return self.stock_quantity
-
 
 class ProductFreshness(MerchantOwned):
     """How fresh a product's supplier data is: when its stock and costs were last read, when the supplier

@@ -8,13 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from extension_auth.permissions import is_extension_request
 from nexusone.core.api import api_validation_error, get_api_merchant
 from nexusone.core.pagination import CursorPagination
 from nexusone.core.permissions import IsMerchantMember
@@ -23,15 +21,8 @@ from .. import actions
 from ..actions.periods import Period
 from .serializers import EventBatchSerializer, EventsAcceptedSerializer, ProductQuerySerializer, SeasonalQuerySerializer
 
-
-class NotExtensionSession(BasePermission):
-    message = "Extension tokens cannot use analytics endpoints."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return not is_extension_request(request)
-
-
-PERMISSIONS = [IsMerchantMember, NotExtensionSession]
+# Extension tokens are refused here by their authentication: these views name no extension scope.
+PERMISSIONS = [IsMerchantMember]
 
 
 def _period(request: Request) -> Period:
