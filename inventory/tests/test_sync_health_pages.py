@@ -135,3 +135,32 @@ def test_the_staff_view_of_twenty_stores_takes_a_bounded_number_of_queries(admin
         response = admin_client.get(STAFF_VIEW)
 
     assert response.content.decode().count("The last sync failed: failure") == 20
+
+
+# --- API --------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_callers_panel(api, merchant, other_merchant):
+    account = SupplierAccountFactory(merchant=merchant)
+    PointsLedger(account).correct({"usedToday": 1_000, "total": 50_000})
+    fresh_product(merchant)
+    fresh_product(merchant, age=timedelta(days=2))
+    failed_sync(other_merchant, "their-secret-failure")
+
+    body = api.get("/api/inventory/sync-health").json()
+
+    assert body["freshness"] == {"total": 2, "last_hour": 1, "last_day": 0, "older": 1, "never": 0}
+    assert (body["points"]["used"], body["points"]["remaining"], body["points"]["budget"]) == (1_000, 49_000, 50_000)
+    assert body["last_sync"] is None
+    assert body["supplier"]["circuit"] == "closed"
+    assert body["plan_message"] is None
+    assert [problem["text"] for problem in body["problems"]] == [
+        "1 of 2 products were not read in the last day.",
+        "No sync is scheduled: choose a frequency in Inventory settings.",
+    ]
+    assert "their-secret-failure" not in str(body)
+
+
+def test_a_viewer_may_read_the_panel_and_a_stranger_may_not(viewer_api, client):
+    assert viewer_api.get("/api/inventory/sync-health/").status_code == 200
+    assert client.get("/api/inventory/sync-health").status_code == 401
