@@ -74,7 +74,7 @@ def peek_queue(task_names: Collection[str], *, queue: str | None = None, limit: 
     except (OSError, ValueError) as exc:  # redis.ConnectionError is an OSError; a bad URL a ValueError
         logger.warning("Could not read the Celery queue %r: %s", queue, exc)
         return QueuePeek(readable=False, note="the queue could not be read")
-    tasks = [task for task in (_parse(body, fallback) for body, fallback in raw) if task and task.task in task_names]
+    tasks = [task for task in (_parse(body, fallback, task_names) for body, fallback in raw) if task is not None]
     tasks.sort(key=lambda task: task.queued_at or datetime.max.replace(tzinfo=UTC))
     return QueuePeek(readable=True, tasks=tuple(tasks))
 
@@ -113,10 +113,13 @@ def _file_messages(options: dict[str, Any], queue: str, limit: int) -> list[tupl
 # --- messages --------------------------------------------------------------------------------------------------
 
 
-def _parse(raw: bytes, fallback: datetime | None) -> WaitingTask | None:
+def _parse(raw: bytes, fallback: datetime | None, task_names: Collection[str]) -> WaitingTask | None:
+    """The message as a WaitingTask when it is one of `task_names` (other bodies are not decoded)."""
     try:
         message = json.loads(raw)
         headers = message.get("headers") or {}
+        if headers.get("task") not in task_names:
+            return None
         stamp = headers.get(QUEUED_AT_HEADER)
         queued_at = datetime.fromtimestamp(float(stamp), UTC) if stamp is not None else fallback
         return WaitingTask(task=str(headers.get("task", "")), args=_args(message), queued_at=queued_at)
