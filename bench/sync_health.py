@@ -110,6 +110,8 @@ def main() -> None:
         merchants = list(Merchant.objects.order_by("name"))
         total = TARGET_PRODUCTS + (STORES - 1) * PRODUCTS
         print(f"seed: {len(merchants)} stores, {total:,} products in {time.perf_counter() - started:.0f} s")
+        calm, _ = timed(lambda: sync_health(target))
+        print(f"one store ({TARGET_PRODUCTS:,} products), nothing waiting: {fmt(calm)}")
         redis_broker = settings.CELERY_BROKER_URL.startswith("redis")
         if redis_broker:
             queue = fill_queue(merchants)
@@ -119,7 +121,7 @@ def main() -> None:
 
         one, one_queries = timed(lambda: sync_health(target))
         panel = sync_health(target)
-        print(f"one store ({TARGET_PRODUCTS:,} products): {fmt(one)}, {one_queries} queries")
+        print(f"one store ({TARGET_PRODUCTS:,} products), {WAITING:,} waiting: {fmt(one)}, {one_queries} queries")
         print(f"  freshness {panel.freshness}; waiting {panel.queue.waiting}, oldest {panel.queue.seconds} s")
         if os.environ.get("BENCH_PROFILE"):
             profile(target)
