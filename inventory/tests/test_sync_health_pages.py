@@ -155,7 +155,7 @@ def test_the_api_gives_the_callers_panel(api, merchant, other_merchant):
     assert body["supplier"]["circuit"] == "closed"
     assert body["plan_message"] is None
     assert [problem["text"] for problem in body["problems"]] == [
-        "1 of 2 products were not read in the last day.",
+        "Not read in the last day: 1 of 2 products.",
         "No sync is scheduled: choose a frequency in Inventory settings.",
     ]
     assert "their-secret-failure" not in str(body)

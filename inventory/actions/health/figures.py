@@ -266,7 +266,7 @@ def _sync_problems(health: SyncHealth) -> list[Problem]:
     fresh = health.freshness
     if fresh.stale:
         weight = 2 if fresh.stale * 10 >= fresh.total else 1
-        found.append(Problem(weight, f"{fresh.stale:,} of {fresh.total:,} products were not read in the last day."))
+        found.append(Problem(weight, f"Not read in the last day: {fresh.stale:,} of {fresh.total:,} products."))
     if health.next_cycle_at is None and fresh.total:
         found.append(Problem(1, "No sync is scheduled: choose a frequency in Inventory settings."))
     return found
