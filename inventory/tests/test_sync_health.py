@@ -233,6 +233,7 @@ def test_a_broker_that_cannot_be_read_leaves_the_lag_to_our_records(merchant, se
     assert peek_queue({"inventory.scheduled_sync"}).readable is False
     assert queue.waiting == 0
     assert queue.seconds is None
+    assert queue.readable is False
 
 
 # --- last sync, next cycle, last message, token, circuit -------------------------------------------------------

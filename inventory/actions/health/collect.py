@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from .figures import (
     FreshnessCounts,
     LastMessage,
     LastSync,
+    PointsOutlook,
     QueueLag,
     Subscriptions,
     SupplierState,
@@ -86,7 +87,7 @@ def sync_health_for(merchants: Sequence[Merchant], *, now: datetime | None = Non
             freshness=counts.get(merchant.pk, (FreshnessCounts(), Subscriptions()))[0],
             subscriptions=counts.get(merchant.pk, (FreshnessCounts(), Subscriptions()))[1],
             points=_points_of(accounts.get(merchant.pk), points, now),
-            queue=queues.get(merchant.pk, QueueLag()),
+            queue=queues[merchant.pk],
             supplier=_supplier_state(accounts.get(merchant.pk), circuit),
             last_message=_last_message(messages.get(merchant.pk)),
         )
@@ -173,7 +174,7 @@ def _queue_lags(ids: list[Any], now: datetime) -> dict[Any, QueueLag]:
     records = {row["merchant_id"]: row for row in queued.annotate(count=Count("pk"), oldest=Min("created_at"))}
     peek = peek_queue(SYNC_TASKS)
     waiting = _broker_waiting(peek, {str(pk): pk for pk in ids})
-    lags = {}
+    lags = {merchant_id: QueueLag(readable=peek.readable, note=peek.note) for merchant_id in ids}
     for merchant_id in set(records) | set(waiting):
         record = records.get(merchant_id, {"count": 0, "oldest": None})
         moments = [m for m in (record["oldest"], *waiting.get(merchant_id, [])) if m is not None]
@@ -223,7 +224,7 @@ def _circuit_state() -> tuple[str, datetime | None]:
     return breaker.state(), datetime.fromtimestamp(retry_at, UTC) if retry_at else None
 
 
-def _points_by_account(accounts: Any, now: datetime) -> dict[str, PointsStatus]:
+def _points_by_account(accounts: Iterable[SupplierAccount], now: datetime) -> dict[str, PointsStatus]:
     """Today's points per CJ account (stores sharing a CJ account share its points: read once)."""
     found: dict[str, PointsStatus] = {}
     for account in accounts:
@@ -236,7 +237,7 @@ def _points_by_account(accounts: Any, now: datetime) -> dict[str, PointsStatus]:
 # --- rows → figures --------------------------------------------------------------------------------------------
 
 
-def _points_of(account: SupplierAccount | None, points: dict[str, PointsStatus], now: datetime) -> Any:
+def _points_of(account: SupplierAccount | None, points: dict[str, PointsStatus], now: datetime) -> PointsOutlook | None:
     if account is None:
         return None
     return points_outlook(points[cj_account_key(account)], reserve_percent(), now)
