@@ -239,6 +239,15 @@ def test_a_broker_that_cannot_be_read_leaves_the_lag_to_our_records(merchant, se
 # --- last sync, next cycle, last message, token, circuit -------------------------------------------------------
 
 
+def test_a_redis_broker_that_is_down_is_reported_not_readable(merchant, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+
+    peek = peek_queue({"inventory.scheduled_sync"})
+
+    assert peek.readable is False
+    assert peek.note == "the queue could not be read"
+
+
 def test_the_last_finished_sync_is_reported_with_its_counts_and_error(merchant, other_merchant, connected):
     SyncRun.objects.create(
         merchant=merchant,

@@ -26,6 +26,7 @@ from typing import Any
 
 from celery.signals import before_task_publish
 from django.conf import settings
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def peek_queue(task_names: Collection[str], *, queue: str | None = None, limit: 
             raw = _file_messages(settings.CELERY_BROKER_TRANSPORT_OPTIONS or {}, queue, limit)
         else:
             return QueuePeek(readable=False, note=f"the {url.split(':', 1)[0] or 'configured'} broker is not read")
-    except (OSError, ValueError) as exc:  # redis.ConnectionError is an OSError; a bad URL a ValueError
+    except (RedisError, OSError, ValueError) as exc:  # Redis down or slow, a folder gone, a bad URL
         logger.warning("Could not read the Celery queue %r: %s", queue, exc)
         return QueuePeek(readable=False, note="the queue could not be read")
     tasks = [task for task in (_parse(body, fallback, task_names) for body, fallback in raw) if task is not None]
