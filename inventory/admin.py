@@ -1,11 +1,22 @@
-from django.contrib import admin
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+
+from nexusone.accounts.models import Merchant
+
+from .actions import sync_health_for
+from .actions.health import SyncHealth
 from .models import (
     Category,
     InventorySettings,
     PricingRule,
     Product,
     StockAlert,
+    StoreSyncHealth,
     SyncChange,
     SyncRun,
     Tag,
@@ -131,3 +142,46 @@ class StockAlertAdmin(admin.ModelAdmin):
     list_filter = ("state", "kind")
     search_fields = ("product__name", "product__external_id", "merchant__name")
     raw_id_fields = ("merchant", "product", "variant")
+
+
+# The staff view's orders: trouble first by default; ties by store name.
+HEALTH_SORTS: dict[str, tuple[str, Callable[[SyncHealth], Any]]] = {
+    "trouble": ("most trouble", lambda h: (-h.trouble, h.merchant_name.lower())),
+    "name": ("store name", lambda h: h.merchant_name.lower()),
+    "points": ("points used", lambda h: (-(h.points.percent_used if h.points else -1), h.merchant_name.lower())),
+    "stale": ("not read in a day", lambda h: (-h.freshness.stale, h.merchant_name.lower())),
+    "lag": ("longest wait", lambda h: (-(h.queue.seconds or 0), h.merchant_name.lower())),
+}
+
+
+@admin.register(StoreSyncHealth)
+class StoreSyncHealthAdmin(admin.ModelAdmin):
+    """Every store's sync health in one table (staff only), read in a bounded number of queries."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        sort = request.GET.get("sort", "trouble")
+        if sort not in HEALTH_SORTS:
+            return HttpResponseBadRequest(f"sort: choose one of {', '.join(HEALTH_SORTS)}.")
+        panels = sorted(sync_health_for(list(Merchant.objects.order_by("name"))), key=HEALTH_SORTS[sort][1])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Sync health of stores",
+            "opts": self.model._meta,
+            "panels": panels,
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _) in HEALTH_SORTS.items()],
+            "troubled": sum(1 for panel in panels if panel.problems),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/inventory/sync_health.html", context)

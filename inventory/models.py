@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from nexusone.accounts.choices import SyncFrequency
+from nexusone.accounts.models import Merchant
 from nexusone.core.tenancy import MerchantOwned
 
 from .choices import (
@@ -214,6 +215,15 @@ class ProductFreshness(MerchantOwned):
 
     def __str__(self) -> str:
         return f"Freshness of {self.product_id}"
+
+
+class StoreSyncHealth(Merchant):
+    """The staff view of every store's sync health in Django admin (`inventory.admin`); no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "store sync health"
+        verbose_name_plural = "sync health of stores"
 
 
 class InventorySettings(models.Model):

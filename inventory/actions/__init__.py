@@ -9,6 +9,7 @@
 - `review`: held supplier cost moves (approve, reject, superseded)
 - `sync`: the sync engine (`run`, `fetch`, `diff`, `write`)
 - `subscriptions`: the catalog subscribed to the supplier's product, variant and stock messages
+- `health`: the sync health panel (dashboard home and the staff view across stores)
 
 Stock bookkeeping and the alert rules are `inventory.stock`. Callers write `actions.start_sync(...)`;
 the names other apps, views, tasks and commands use are re-exported below. Inside the package, modules
@@ -16,6 +17,7 @@ import from each other's modules directly.
 """
 
 from .catalog import bulk_update_products, delete_product, update_product
+from .health import sync_health, sync_health_for
 from .listing import catalog_rows
 from .preferences import get_inventory_settings, on_plan_changed, update_inventory_settings
 from .pricing import compute_price, rule_with_markup
@@ -50,6 +52,8 @@ __all__ = [
     "schedule_syncs",
     "start_sync",
     "subscribe_products",
+    "sync_health",
+    "sync_health_for",
     "unsubscribe_products",
     "update_inventory_settings",
     "update_product",

@@ -332,3 +332,84 @@ class PricingRuleSerializer(StrictFieldsMixin, serializers.Serializer):
             round_to_99=data["round_to_99"],
             minimum_profit=data["minimum_profit"],
         )
+
+
+# --- the sync health panel (read only; fields read from `actions.health` dataclasses) -----------------------------
+
+
+class _LastSyncSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    total = serializers.IntegerField()
+    processed = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    error = serializers.CharField()
+
+
+class _FreshnessSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    last_hour = serializers.IntegerField(help_text="Stock read within the last hour.")
+    last_day = serializers.IntegerField(help_text="Stock read within the last day, not the last hour.")
+    older = serializers.IntegerField()
+    never = serializers.IntegerField()
+
+
+class _PointsSerializer(serializers.Serializer):
+    budget = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    reserve = serializers.IntegerField(help_text="Kept for imports, shipping quotes and order-time checks.")
+    percent_used = serializers.IntegerField()
+    resets_at = serializers.DateTimeField()
+    paused_until = serializers.DateTimeField(allow_null=True)
+    projected_at_reset = serializers.IntegerField(allow_null=True, help_text="Null: too early in the UTC day.")
+    syncs_pause_at = serializers.DateTimeField(allow_null=True)
+    runs_out_at = serializers.DateTimeField(allow_null=True)
+    message = serializers.CharField(source="sentence")
+
+
+class _QueueSerializer(serializers.Serializer):
+    waiting = serializers.IntegerField()
+    oldest_at = serializers.DateTimeField(allow_null=True)
+    lag_seconds = serializers.FloatField(source="seconds", allow_null=True)
+    broker_readable = serializers.BooleanField(source="readable")
+
+
+class _SupplierSerializer(serializers.Serializer):
+    connected = serializers.BooleanField()
+    token_expires_at = serializers.DateTimeField(allow_null=True)
+    refresh_token_expires_at = serializers.DateTimeField(source="refresh_expires_at", allow_null=True)
+    circuit = serializers.CharField(help_text="closed, open or half-open")
+
+
+class _SubscriptionsSerializer(serializers.Serializer):
+    subscribed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class _LastMessageSerializer(serializers.Serializer):
+    topic = serializers.CharField()
+    action = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class _ProblemSerializer(serializers.Serializer):
+    weight = serializers.IntegerField(help_text="1: worth a look, 2: needs attention, 3: broken")
+    text = serializers.CharField()
+
+
+class SyncHealthSerializer(serializers.Serializer):
+    checked_at = serializers.DateTimeField()
+    all_well = serializers.BooleanField()
+    problems = _ProblemSerializer(many=True)
+    plan_message = serializers.CharField(allow_null=True)
+    last_sync = _LastSyncSerializer(allow_null=True)
+    next_sync_at = serializers.DateTimeField(source="next_cycle_at", allow_null=True)
+    freshness = _FreshnessSerializer()
+    points = _PointsSerializer(allow_null=True)
+    queue = _QueueSerializer()
+    supplier = _SupplierSerializer()
+    subscriptions = _SubscriptionsSerializer()
+    last_message = _LastMessageSerializer(allow_null=True)

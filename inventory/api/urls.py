@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^inventory/sync-logs/?$", views.SyncRunList.as_view(), name="inventory_sync_logs"),
     re_path(r"^inventory/alerts/?$", views.AlertList.as_view(), name="inventory_alerts"),
     re_path(r"^inventory/settings/?$", views.SettingsView.as_view(), name="inventory_settings"),
+    re_path(r"^inventory/sync-health/?$", views.SyncHealthView.as_view(), name="inventory_sync_health"),
     re_path(r"^inventory/pricing/preview/?$", views.PricingPreview.as_view(), name="inventory_pricing_preview"),
     re_path(r"^inventory/pricing/apply/?$", views.PricingApply.as_view(), name="inventory_pricing_apply"),
     re_path(r"^inventory/changes/?$", views.ChangeList.as_view(), name="inventory_changes"),

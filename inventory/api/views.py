@@ -28,6 +28,7 @@ from .serializers import (
     ProductSerializer,
     StockAlertSerializer,
     SyncChangeSerializer,
+    SyncHealthSerializer,
     SyncRunSerializer,
     SyncStartSerializer,
 )
@@ -180,6 +181,16 @@ class SettingsView(MerchantScopedMixin, APIView):
         return Response(InventorySettingsSerializer(updated).data)
 
     patch = put
+
+
+class SyncHealthView(MerchantScopedMixin, APIView):
+    """GET the store's sync health: last sync, next cycle, freshness, CJ points, queue lag, connection, messages."""
+
+    permission_classes = PERMISSIONS
+
+    @extend_schema(responses=SyncHealthSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(SyncHealthSerializer(actions.sync_health(self.merchant)).data)
 
 
 PREVIEW_LIMIT = 200

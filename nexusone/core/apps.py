@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import checks, schema, signals  # noqa: F401  (system checks; the JWT's OpenAPI scheme; beat hook)
+        from . import checks, queues, schema, signals  # noqa: F401  (system checks; queue stamps; JWT scheme; beat hook)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
@@ -27,6 +27,15 @@ def dashboard_counts(merchant: Merchant) -> list[dict]:
 
         counts += dashboard_cards(merchant)
     return counts
+
+
+def dashboard_health(merchant: Merchant) -> Any:
+    """The sync health panel (inventory's figures) when inventory is installed."""
+    if not apps.is_installed("inventory"):
+        return None
+    from inventory.actions import sync_health
+
+    return sync_health(merchant)
 
 
 def _has_model(app_label: str, model_name: str) -> bool:

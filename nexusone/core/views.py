@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .dashboard import dashboard_counts
+from .dashboard import dashboard_counts, dashboard_health
 from .health import run_checks
 from .rendering import render_page
 
@@ -28,5 +28,8 @@ def health_ready(request: HttpRequest) -> JsonResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.merchant is None:
         return render(request, "core/no_merchant.html", status=403)
-    context = {"counts": dashboard_counts(request.merchant)}
+    if request.GET.get("panel") == "sync-health":  # the panel's own refresh
+        context = {"health": dashboard_health(request.merchant)}
+        return render_page(request, "core/dashboard.html", context, "sync_health")
+    context = {"counts": dashboard_counts(request.merchant), "health": dashboard_health(request.merchant)}
     return render_page(request, "core/dashboard.html", context, "counts")
