@@ -206,6 +206,21 @@ def runs_in_bypass(reason: str) -> Callable[[Callable], Callable]:
     return decorate
 
 
+def runs_for_nobody() -> Callable[[Callable], Callable]:
+    """A task that reads no tenant row by itself (a heartbeat; a loop entering each merchant's context)."""
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with nobody():
+                return func(*args, **kwargs)
+
+        setattr(wrapper, TASK_DECLARATION, "nobody")
+        return wrapper
+
+    return decorate
+
+
 def task_declaration(task: Any) -> str | None:
     """How a registered Celery task runs ("merchant", "bypass"), None when it does not say."""
     run = getattr(task, "run", task)
