@@ -96,7 +96,7 @@ ROLE_SQL = """
 SELECT r.rolsuper, r.rolbypassrls,
        EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relowner = r.oid)
-FROM pg_roles r WHERE r.rolname = current_user
+FROM pg_roles r WHERE r.rolname = session_user
 """
 
 

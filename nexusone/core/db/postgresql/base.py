@@ -74,8 +74,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super()._rollback()
 
     def _savepoint_rollback(self, sid: str) -> None:
-        self.forget_tenant()  # settings sent inside the savepoint are undone with it
         super()._savepoint_rollback(sid)
+        self.forget_tenant()  # settings sent inside the savepoint are undone with it
 
     def _set_autocommit(self, autocommit: bool) -> None:
         self.forget_tenant()
@@ -89,7 +89,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 def carry_tenant(execute, sql_text: str, params: Any, many: bool, context: dict) -> Any:
     """The execute wrapper: see the module docstring."""
     connection: DatabaseWrapper = context["connection"]
-    if not connection.tenant_settings_enabled:
+    if not connection.tenant_settings_enabled or sql_text.startswith("ROLLBACK"):
+        # (a rollback to a savepoint runs in an aborted transaction, where nothing else may run)
         return execute(sql_text, params, many, context)
     scope = _scope()
     in_transaction = not connection.get_autocommit()
