@@ -37,6 +37,7 @@ def get_api_membership(request: Request) -> Membership | None:
             if request.user is not None and request.user.is_authenticated:
                 set_current_user(request.user.pk)  # one's own memberships are readable before a merchant
             cached = resolve_membership(raw)
+            set_current_merchant(cached.merchant if cached else None)  # the request acts for it from here
         raw._api_membership = cached
     return cached
 
