@@ -294,7 +294,7 @@ def test_every_celery_task_declares_how_it_runs():
 def test_a_task_without_a_declaration_is_caught():
     from celery import Celery
 
-    other = Celery("probe")
+    other = Celery("probe", set_as_current=False)  # never the app the shared tasks resolve to
 
     @other.task(name="probe.undeclared")
     def undeclared() -> None:
