@@ -13,10 +13,13 @@ RUN_ENV := DEBUG=true CJ_SANDBOX_ENABLED=true \
 	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	OUTGOING_WEBHOOK_ALLOWED_HOSTS=$${OUTGOING_WEBHOOK_ALLOWED_HOSTS:-127.0.0.1,localhost}
 
-# `make test`: always on PostgreSQL and Redis (started when down).
+# `make test`: always on PostgreSQL and Redis (started when down), with row-level security: the suite runs as
+# the application role (TEST_APP_ROLE, no superuser, no BYPASSRLS) and migrates as the owner (postgres).
 TEST_DB ?= nexusone
 TEST_REDIS_DB ?= 15
-TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
+TEST_APP_ROLE ?= nexusone_app
+TEST_ENV := DATABASE_URL=postgres://$(TEST_APP_ROLE):$(TEST_APP_ROLE)@127.0.0.1:5432/$(TEST_DB) \
+	DATABASE_OWNER_URL=postgres://postgres@127.0.0.1:5432/$(TEST_DB) REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) DJANGO_ALLOW_ASYNC_UNSAFE=true NEXUSONE_TESTING=true
 
 .PHONY: help install run serve test test-fast test-extension extension lint fmt migrate bench services fuzz
@@ -49,13 +52,16 @@ services: ## make sure PostgreSQL and Redis are up
 
 test: install services test-extension ## install, start services, run the whole suite on PostgreSQL
 	scripts/ensure_chromium.sh
+	$(TEST_ENV) $(PY) manage.py db_roles
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 fuzz: install services ## schemathesis over the whole API, many examples per operation (FUZZ_EXAMPLES, default 300)
+	$(TEST_ENV) $(PY) manage.py db_roles
 	$(TEST_ENV) FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 test-fast: install services ## the suite without browser tests
+	$(TEST_ENV) $(PY) manage.py db_roles
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 test-extension: ## the Chrome extension's unit tests (node's test runner; node from apt when missing)
@@ -75,4 +81,5 @@ fmt: install ## format the code
 	$(VENV)/bin/ruff format .
 
 bench: install services ## run every benchmark script, then one summary table (figure, goal, pass/fail)
+	$(TEST_ENV) $(PY) manage.py db_roles
 	$(TEST_ENV) RATE_LIMITS_ENABLED=false $(PY) bench/_run_all.py

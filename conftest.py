@@ -15,6 +15,50 @@ from tests.factories import MembershipFactory, MerchantFactory, UserFactory
 PASSWORD = "pass-12345"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings) -> None:
+    """The test database is created and migrated as the owner (DATABASE_OWNER_URL) when there is one."""
+    from django.db import connections
+
+    from nexusone.core.db import roles
+
+    if roles.owner_credentials() and connections["default"].vendor == "postgresql":
+        _APP_CREDENTIALS.update(roles.become_owner())
+
+
+_APP_CREDENTIALS: dict = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """... then the tests run as the application role (row-level security applies), with its grants."""
+    from django.db import connections
+
+    from nexusone.core.db import roles
+
+    if not _APP_CREDENTIALS:
+        yield
+        return
+    with django_db_blocker.unblock():
+        roles.become_app(_APP_CREDENTIALS)
+        roles.setup_roles(create=True)
+        roles.grant_truncate_for_tests()
+    yield
+    with django_db_blocker.unblock():
+        roles.become_owner()  # pytest-django drops the test database as the owner
+        connections["default"].close()
+
+
+@pytest.fixture(autouse=True)
+def _tenant_bypass_in_test_bodies():
+    """Fixtures and test bodies set up several merchants' data: they run in bypass. Requests, tasks and
+    commands enter their own context, so they meet row-level security for real."""
+    from nexusone.core import tenancy
+
+    with tenancy.bypass("test body"):
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _ci_requires_postgresql(django_db_setup, django_db_blocker) -> None:
     """On CI an unreachable PostgreSQL is an error, never a silent SQLite run."""

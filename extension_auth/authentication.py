@@ -13,6 +13,7 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from nexusone.accounts.authentication import MembershipJWTAuthentication
 from nexusone.core.audit import client_ip
 from nexusone.core.exceptions import PlanRequired
+from nexusone.core.tenancy import set_current_merchant_id
 
 from . import actions, tokens
 from .permissions import scope_refusal
@@ -39,6 +40,7 @@ class ExtensionTokenAuthentication(BaseAuthentication):
             ) from None
         except jwt.InvalidTokenError:
             raise AuthenticationFailed("The extension token is not valid.", "token_not_valid") from None
+        set_current_merchant_id(claims.get("mid"))  # signed: the request acts for this merchant (RLS)
         session = actions.find_session(claims)
         problem = actions.session_problem(session)
         if problem:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from nexusone.core.tenancy import runs_for_merchant
+
 from .choices import SyncTrigger
 
 
 @shared_task(name="inventory.run_sync", ignore_result=True)
+@runs_for_merchant(model="inventory.SyncRun", object_arg="run_id")
 def run_sync_task(run_id: str) -> None:
     from .actions import execute_sync
     from .models import SyncRun
@@ -18,6 +21,7 @@ def run_sync_task(run_id: str) -> None:
 
 
 @shared_task(name="inventory.scheduled_sync", ignore_result=True)
+@runs_for_merchant(merchant_arg="merchant_id")
 def scheduled_sync_task(merchant_id: str) -> None:
     """Beat's per-merchant schedule: a full sync, run on this worker."""
     from nexusone.accounts.models import Merchant
@@ -30,6 +34,7 @@ def scheduled_sync_task(merchant_id: str) -> None:
 
 
 @shared_task(name="inventory.subscribe_products", ignore_result=True)
+@runs_for_merchant(merchant_arg="merchant_id")
 def subscribe_products_task(merchant_id: str) -> None:
     """After an import: subscribe the new products to the supplier's catalog messages."""
     from nexusone.accounts.models import Merchant
@@ -42,6 +47,7 @@ def subscribe_products_task(merchant_id: str) -> None:
 
 
 @shared_task(name="inventory.unsubscribe_products", ignore_result=True)
+@runs_for_merchant(merchant_arg="merchant_id")
 def unsubscribe_products_task(merchant_id: str, external_ids: list[str]) -> None:
     """After a delete: stop the supplier's messages for products no store carries any more."""
     from nexusone.accounts.models import Merchant

@@ -141,6 +141,14 @@ configure_postgresql(
         pgbouncer=env.bool("DB_PGBOUNCER", default=False),
     ),
 )
+# Row-level security (README): the app connects as a role that does not own the tables (DATABASE_URL);
+# `manage.py migrate` and `manage.py db_roles` connect as the owner (DATABASE_OWNER_URL). Without an
+# owner URL, one URL does everything, as before (a superuser there sees every row).
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+ROW_LEVEL_SECURITY = bool(DATABASE_OWNER_URL) and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+DATABASE_BYPASS_ROLE = env.str("DATABASE_BYPASS_ROLE", default="nexusone_bypass")
+if ROW_LEVEL_SECURITY:
+    DATABASES["default"]["BYPASS_ROLE"] = DATABASE_BYPASS_ROLE  # `tenancy.bypass()` switches to it
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}

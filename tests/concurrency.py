@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -35,7 +36,8 @@ def run_together(count: int, call: Callable[[Any], Any], *, prepare: Callable[[i
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    # Each thread starts in the caller's context (the current merchant, a bypass), as a copy.
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(run, index)) for index in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

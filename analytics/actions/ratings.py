@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from nexusone.core import tenancy
 from orders.models import Order, OrderLine
 
 from ..models import MerchantDay, ProductDay, Rating
@@ -41,6 +42,7 @@ def order_for_token(token: str) -> Order:
     """The delivered order a link names, looked up within the store the link was made for."""
     try:
         payload: dict[str, Any] = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        tenancy.set_current_merchant_id(payload["m"])  # a signed link: the request acts for its store
         order = Order.objects.select_related("merchant").get(pk=payload["o"], merchant_id=payload["m"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, Order.DoesNotExist) as exc:
         raise InvalidRatingLink() from exc

@@ -1,5 +1,6 @@
 """Concurrency claims, with real threads on PostgreSQL."""
 
+import contextvars
 import threading
 
 import pytest
@@ -30,7 +31,8 @@ def in_threads(*targets):
 
         return run
 
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
+    # each thread starts in a copy of the test's context (its tenant bypass), as tests.concurrency does
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(wrap(t),)) for t in targets]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from inventory import actions
 from inventory.choices import SyncTrigger
 from inventory.tests.catalog import mirror_supplier_product
+from nexusone.core.tenancy import merchant_context
 from nexusone.suppliers.registry import get_supplier
 
 
@@ -33,7 +34,8 @@ def eager_notifications():
 def run_on_worker(merchant) -> threading.Thread:
     def work() -> None:
         try:
-            actions.start_sync(merchant, SyncTrigger.SCHEDULED, None, run_now=True)
+            with merchant_context(merchant):  # a worker acts for its store (row-level security)
+                actions.start_sync(merchant, SyncTrigger.SCHEDULED, None, run_now=True)
         finally:
             connections.close_all()
 

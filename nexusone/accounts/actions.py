@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from nexusone.core.audit import record_event
+from nexusone.core.tenancy import merchant_context
 
 from .choices import Plan, Role
 from .models import Membership, Merchant, User, validate_timezone
@@ -78,9 +79,11 @@ def create_merchant(
         if not password:
             raise ValidationError({"password": "A password is required for a new user."})
         user = User.objects.filter(email=email).first() or User.objects.create_user(email=email, password=password)
-        merchant = Merchant.objects.create(name=name, plan=plan)
-        Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
-        record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
+        merchant = Merchant(name=name, plan=plan)
+        with merchant_context(merchant):  # the new store's own rows (row-level security)
+            merchant.save(force_insert=True)
+            Membership.objects.create(user=user, merchant=merchant, role=Role.OWNER)
+            record_event("merchant.created", merchant=merchant, actor=user, target=merchant, data={"plan": plan})
         created = True
     if email_verified and user.email_verified_at is None:
         user.email_verified_at = timezone.now()
@@ -88,7 +91,8 @@ def create_merchant(
     if cj_api_key:
         from nexusone.suppliers.actions import set_api_key
 
-        set_api_key(merchant, cj_api_key)
+        with merchant_context(merchant):
+            set_api_key(merchant, cj_api_key)
     return MerchantSetup(merchant, user, created)
 
 

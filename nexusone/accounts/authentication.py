@@ -13,7 +13,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from nexusone.core.tenancy import attach_memberships
+from nexusone.core.tenancy import attach_memberships, user_context
 
 from .models import Membership, User
 
@@ -23,11 +23,12 @@ class MembershipJWTAuthentication(authentication.JWTAuthentication):
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
         if user_id is None:
             return super().get_user(validated_token)  # raises InvalidToken with simplejwt's message
-        memberships = list(
-            Membership.objects.filter(**{f"user__{api_settings.USER_ID_FIELD}": user_id})
-            .select_related("user", "merchant")
-            .order_by("created_at")
-        )
+        with user_context(user_id):  # row-level security: one's own memberships
+            memberships = list(
+                Membership.objects.filter(**{f"user__{api_settings.USER_ID_FIELD}": user_id})
+                .select_related("user", "merchant")
+                .order_by("created_at")
+            )
         if not memberships:
             return super().get_user(validated_token)
         user = memberships[0].user

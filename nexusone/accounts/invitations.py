@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from nexusone.core import tenancy
 from nexusone.core.audit import record_event
 
 from .actions import _clean_email
@@ -119,6 +120,7 @@ def open_invitation(token: str, *, lock: bool = False) -> Invitation:
         ) from exc
     except signing.BadSignature as exc:
         raise InvitationInvalid("This invitation link is not valid; copy the whole link from the email.") from exc
+    tenancy.set_current_merchant_id(payload.get("m"))  # a signed link: the request acts for its store
     invitations = Invitation.objects.select_related("merchant")
     if lock:
         invitations = invitations.select_for_update(of=("self",))

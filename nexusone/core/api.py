@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from .tenancy import resolve_membership, set_current_merchant
+from .tenancy import resolve_membership, set_current_merchant, set_current_user
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Membership, Merchant
@@ -34,7 +34,10 @@ def get_api_membership(request: Request) -> Membership | None:
             cached = None
         else:
             raw.user = request.user
+            if request.user is not None and request.user.is_authenticated:
+                set_current_user(request.user.pk)  # one's own memberships are readable before a merchant
             cached = resolve_membership(raw)
+            set_current_merchant(cached.merchant if cached else None)  # the request acts for it from here
         raw._api_membership = cached
     return cached
 

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+# Django's backend plus the tenant setting on every statement (row-level security): what settings use.
+TENANT_ENGINE = "nexusone.core.db.postgresql"
+POSTGRESQL_ENGINES = {POSTGRESQL_ENGINE, TENANT_ENGINE}
 TIMEZONE_OPTION = "-c timezone=UTC"
 # Run on every connection given back to the pool (in the pool's worker thread, not the request's).
 RESET_SESSION_SQL = "RESET ALL; SELECT pg_advisory_unlock_all()"
@@ -42,12 +45,14 @@ def reset_session_state(connection: Any) -> None:
 
 def configure_postgresql(database: dict, policy: ConnectionPolicy) -> dict:
     """Apply the policy to one `DATABASES` entry (in place, returned for convenience)."""
-    if database.get("ENGINE") != POSTGRESQL_ENGINE:
+    if database.get("ENGINE") not in POSTGRESQL_ENGINES:
         return database
+    database["ENGINE"] = TENANT_ENGINE
+    # A `DECLARE ... CURSOR` cannot carry the tenant prefix (core/db/postgresql): iterators fetch client-side.
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
     options = database.setdefault("OPTIONS", {})
     if policy.pgbouncer:
         # Transaction pooling hands each transaction any server connection: nothing may outlive one.
-        database["DISABLE_SERVER_SIDE_CURSORS"] = True
         options["prepare_threshold"] = None
     else:
         startup = options.get("options", "")

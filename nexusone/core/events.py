@@ -39,9 +39,11 @@ def publish_event(merchant_id: object, kind: str, data: dict[str, Any] | None = 
             _redis().publish(channel_for(merchant_id), message)
         else:
             from .models import LiveEvent
+            from .tenancy import merchant_id_context
 
             data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-            LiveEvent.objects.create(merchant_id=merchant_id, kind=kind, data=data)
+            with merchant_id_context(merchant_id):  # the row is that merchant's, whoever announces it
+                LiveEvent.objects.create(merchant_id=merchant_id, kind=kind, data=data)
     except Exception:
         logger.warning("Could not publish live event %s", kind, exc_info=True)
 

@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 from . import ratelimits
 from .audit import client_ip
 from .errors import TOO_LARGE, error_response
-from .tenancy import merchant_context, resolve_membership
+from .tenancy import bypass, merchant_context, nobody, resolve_membership, user_context
 from .throttling import client_key
+
+ADMIN_PREFIX = "/admin/"  # nexusone/urls.py
 
 
 class CurrentMerchantMiddleware:
@@ -20,11 +22,21 @@ class CurrentMerchantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        membership = resolve_membership(request)
-        request.membership = membership
-        request.merchant = membership.merchant if membership else None
-        with merchant_context(request.merchant):
-            return self.get_response(request)
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        if user_id is not None and user.is_staff and request.path_info.startswith(ADMIN_PREFIX):
+            # Staff in the Django admin see every store: logged per request, audited per request that writes.
+            writes = request.method not in ("GET", "HEAD", "OPTIONS")
+            with bypass(f"staff in the Django admin: {request.method} {request.path_info}", actor=user, audit=writes):
+                request.membership, request.merchant = None, None
+                return self.get_response(request)
+        # Always an explicit context: for nobody (no tenant row) until the membership names the merchant.
+        with nobody(), user_context(user_id):
+            membership = resolve_membership(request)
+            request.membership = membership
+            request.merchant = membership.merchant if membership else None
+            with merchant_context(request.merchant):
+                return self.get_response(request)
 
 
 class RateLimitMiddleware:

@@ -68,6 +68,14 @@ async def _redis_messages(merchant_id: object, deadline: float) -> AsyncIterator
 
 
 def _feed_after(merchant_id: object, last_id: int | None) -> list[dict]:
+    from .tenancy import merchant_id_context
+
+    # A streaming body is read after the middleware's context ended: the stream's merchant, explicitly.
+    with merchant_id_context(merchant_id):
+        return _read_feed(merchant_id, last_id)
+
+
+def _read_feed(merchant_id: object, last_id: int | None) -> list[dict]:
     from .models import LiveEvent
 
     rows = LiveEvent.objects.filter(merchant_id=merchant_id)

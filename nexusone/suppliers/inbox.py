@@ -24,6 +24,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from nexusone.accounts.models import Merchant
+from nexusone.core import tenancy
 
 from .actions import get_supplier_account
 from .base import WebhookEvent
@@ -78,8 +79,10 @@ def _webhook_accounts(*, reload: bool = False) -> list[tuple[SupplierAccount, Su
     """CJ accounts that can sign webhooks with their clients, kept in-process briefly (a miss reloads at once)."""
     now = time.monotonic()
     if reload or now - _webhook_keys["loaded_at"] > WEBHOOK_KEYS_TTL:
-        accounts = SupplierAccount.objects.filter(supplier="cj").exclude(open_id="")
-        _webhook_keys["accounts"] = [(a, get_supplier(a)) for a in accounts if a.open_id]
+        # Before a message's store is known every store's signing key is a candidate (refreshed each TTL).
+        with tenancy.bypass("CJ webhook receiver: the signing keys of every connected CJ account"):
+            accounts = SupplierAccount.objects.filter(supplier="cj").exclude(open_id="")
+            _webhook_keys["accounts"] = [(a, get_supplier(a)) for a in accounts if a.open_id]
         _webhook_keys["loaded_at"] = now
     return _webhook_keys["accounts"]
 
@@ -153,7 +156,9 @@ def receive_webhook(raw_body: bytes, headers: dict[str, str], *, source: str = "
         raw_body=raw_body.decode("utf-8", errors="replace"),
         received_at=timezone.now(),
     )
-    if not store_webhook_once(message):
+    with tenancy.merchant_id_context(account.merchant_id):  # the verified account's store owns the message
+        stored = store_webhook_once(message)
+    if not stored:
         return WebhookReceipt("duplicate", message)  # stored and queued when it first came
     request_inbox_drain()
     return WebhookReceipt("stored", message)

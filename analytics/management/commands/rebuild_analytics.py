@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from analytics import actions
 from nexusone.accounts.models import Merchant
+from nexusone.core.management.tenant import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "rebuilds every store's rollups"
     help = "Recompute analytics rollups from orders and ratings (idempotent; events and stock history are kept)."
 
     def add_arguments(self, parser: CommandParser) -> None:

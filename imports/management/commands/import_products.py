@@ -1,14 +1,16 @@
 import json
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from imports import actions
 from imports.choices import ImportSource
 from nexusone.accounts.models import Merchant
+from nexusone.core.management.tenant import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "imports into the store given"
     help = "Import CJ products (URLs or product IDs) into a merchant's catalog and wait for the result."
 
     def add_arguments(self, parser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from tqdm import tqdm
 
@@ -13,10 +13,12 @@ from inventory import actions
 from inventory.choices import SyncTrigger
 from inventory.models import Product
 from nexusone.accounts.models import Merchant
+from nexusone.core.management.tenant import TenantCommand
 from nexusone.suppliers.models import SupplierAccount
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "syncs every store with a CJ account"
     help = "Sync stock and prices from CJ now, with a progress bar and a summary (every connected merchant by default)."
 
     def add_arguments(self, parser) -> None:

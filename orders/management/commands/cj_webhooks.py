@@ -4,14 +4,16 @@ or square the catalog's product subscriptions with CJ's list (--sync-subscriptio
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from rest_framework.exceptions import APIException
 
+from nexusone.core.management.tenant import TenantCommand
 from nexusone.suppliers.models import SupplierAccount
 from orders import actions
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "registers webhooks for every connected CJ account"
     help = "Point CJ's product, stock, order and logistics webhooks at URL (CJ wants public HTTPS)."
 
     def add_arguments(self, parser) -> None:

@@ -1,13 +1,15 @@
 import json
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from nexusone.accounts.actions import create_merchant
 from nexusone.accounts.choices import Plan
+from nexusone.core.management.tenant import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "creates a store with its owner"
     help = "Create a merchant with an owner (idempotent on email); prints JSON with the ids."
 
     def add_arguments(self, parser) -> None:

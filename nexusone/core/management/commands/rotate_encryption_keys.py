@@ -1,11 +1,12 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from nexusone.core.fields import EncryptedTextField
+from nexusone.core.management.tenant import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "re-encrypts every store's secrets"
     help = "Re-encrypt every encrypted field with the first key in FIELD_ENCRYPTION_KEYS."
 
     def handle(self, *args, **opts) -> None:

@@ -1,16 +1,17 @@
 import json
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from nexusone.accounts.actions import create_merchant
 from nexusone.accounts.choices import Plan
+from nexusone.core.management.tenant import TenantCommand
 
 DEMO_EMAIL = "demo@nexusone.local"
 DEMO_PASSWORD = "demo-pass-2026"
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    bypass_reason = "creates or refreshes the demo store"
     help = "Create (or refresh) the demo merchant, connected to the CJ sandbox; prints the login."
 
     def add_arguments(self, parser) -> None:

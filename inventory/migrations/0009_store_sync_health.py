@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_merchant_timezone_currency'),
-        ('inventory', '0007_product_freshness'),
+        ('inventory', '0008_row_level_security'),
     ]
 
     operations = [
