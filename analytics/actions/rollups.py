@@ -30,6 +30,7 @@ from .facts import (
     subtract,
 )
 from .periods import day_start, store_today, store_zone
+from .ranked import bump_version
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -175,6 +176,8 @@ def apply_difference(merchant_id: Any, old: Contribution, new: Contribution) -> 
         )
     }
     products = {key: value for key, value in products.items() if key[0] in existing}
+    if products:
+        bump_version(merchant_id)
     ProductDay.objects.bulk_create(
         [ProductDay(merchant_id=merchant_id, product_id=p, day=d) for p, d in products], ignore_conflicts=True
     )
@@ -225,6 +228,7 @@ def rebuild(merchant: Merchant, since: date | None = None, *, batch: int = 2000)
             count += len(rows)
         _write_totals(merchant, merchant_totals, product_totals)
         _rebuild_ratings(merchant, since)
+        bump_version(merchant.pk)
     return count
 
 
