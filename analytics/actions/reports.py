@@ -241,7 +241,7 @@ def reorder_suggestions(
     stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
     days = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
     if stock_below is not None:
-        days = days.filter(product__stock_quantity__lt=stock_below)
+        days = days.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
     rows = (
         days.values("product_id", "product__name", "product__stock_quantity")
         .annotate(sold=Sum("units"))
