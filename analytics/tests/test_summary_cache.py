@@ -1,4 +1,4 @@
-"""The summary's cached ranked parts equal the computed ones, and every change they read moves the version."""
+"""The cached summary equals the one computed from the rollups, and every change it reads moves the version."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from analytics import actions
-from analytics.actions import ranked, reports
+from analytics.actions import reports, versions
+from analytics.actions.overview import period_figures
 from analytics.models import RollupVersion
 from inventory.models import Category, Product
 from orders.models import Order
@@ -32,16 +33,15 @@ def period(start: str, end: str) -> actions.Period:
 
 
 def computed(merchant, within: actions.Period) -> dict:
-    """The ranked parts straight from the product days, as before the cache."""
+    """The summary straight from the rollups, as before the cache."""
     return {
-        "top_products": reports.top_products(merchant, within),
+        "from": within.start.isoformat(),
+        "to": within.end.isoformat(),
+        "currency": merchant.currency,
+        "timezone": merchant.timezone,
+        **period_figures(merchant, within),
         "reorder": reports.reorder_suggestions(merchant),
-        "categories": reports.category_trends(merchant, within),
     }
-
-
-def ranked_of(summary: dict) -> dict:
-    return {name: summary[name] for name in ("top_products", "reorder", "categories")}
 
 
 def version(merchant) -> int:
@@ -77,14 +77,14 @@ def sales(merchant, box, lamp):
         ("2026-03-02", "2026-04-06"),
     ],
 )
-def test_the_summary_ranks_as_the_product_days_do_when_read_again_from_the_cache(merchant, sales, start, end):
+def test_the_summary_equals_the_computed_one_when_read_again_from_the_cache(merchant, sales, start, end):
     within = period(start, end)
 
     first = actions.summary(merchant, within)
     again = actions.summary(merchant, within)
 
-    assert ranked_of(first) == computed(merchant, within)
-    assert ranked_of(again) == ranked_of(first)
+    assert first == computed(merchant, within)
+    assert again == first
 
 
 def test_the_fixture_ranks_refunds_cancellations_and_store_days_as_expected(merchant, sales, box, lamp):
@@ -109,7 +109,7 @@ def test_an_order_recorded_after_a_read_shows_in_the_next_summary(merchant, box,
 
     assert [row["name"] for row in before["top_products"]] == ["Storage Box"]
     assert [row["name"] for row in after["top_products"]] == ["Desk Lamp", "Storage Box"]
-    assert ranked_of(after) == computed(merchant, within)
+    assert after == computed(merchant, within)
 
 
 def test_a_refund_after_a_read_changes_the_ranking(merchant, box, lamp):
@@ -127,17 +127,43 @@ def test_a_refund_after_a_read_changes_the_ranking(merchant, box, lamp):
     assert top == [("Storage Box", "20.00"), ("Desk Lamp", "5.00")]
 
 
-def test_events_and_status_changes_that_rank_nothing_keep_the_version(merchant, box):
+def test_storefront_events_and_a_repeated_record_keep_the_version(merchant, box):
     order = make_order(merchant, [Item(box, 1, "10.00", "4.00")], confirmed_at=timezone.now() - timedelta(hours=5))
     actions.record_order(order.pk)
     kept = version(merchant)
 
     actions.record_storefront_events(merchant, [actions.StorefrontEvent(product_id=box.pk, type="view", count=4)])
-    order.shipped_at = order.confirmed_at + timedelta(hours=2)
-    order.save()
     actions.record_order(order.pk)
 
     assert version(merchant) == kept
+
+
+def test_a_shipment_shows_in_the_next_summarys_fulfillment_times(merchant, box):
+    order = make_order(merchant, [Item(box, 1, "10.00", "4.00")], confirmed_at=at("2026-03-05T12:00"))
+    actions.record_order(order.pk)
+    within = period("2026-03-01", "2026-03-31")
+    assert actions.summary(merchant, within)["fulfillment_hours"]["to_shipped"]["median"] is None
+
+    order.shipped_at = order.confirmed_at + timedelta(hours=3)
+    order.save()
+    actions.record_order(order.pk)
+
+    result = actions.summary(merchant, within)
+    assert result["fulfillment_hours"]["to_shipped"]["median"] == 3.25
+    assert result == computed(merchant, within)
+
+
+def test_a_stock_snapshot_shows_in_the_next_summarys_turnover(merchant, box):
+    order = make_order(merchant, [Item(box, 4, "10.00", "4.00")], confirmed_at=timezone.now() - timedelta(hours=1))
+    actions.record_order(order.pk)
+    within = actions.Period.ending(actions.store_today(merchant), 7)
+    assert actions.summary(merchant, within)["turnover"] is None
+
+    actions.snapshot_stock(merchant)
+
+    result = actions.summary(merchant, within)
+    assert result["turnover"] is not None
+    assert result == computed(merchant, within)
 
 
 def test_moving_a_product_to_another_category_moves_its_revenue_in_the_trends(merchant, sales, box):
@@ -149,7 +175,7 @@ def test_moving_a_product_to_another_category_moves_its_revenue_in_the_trends(me
 
     result = actions.summary(merchant, within)
     assert {row["category"] for row in result["categories"]} == {"Garden", "Uncategorised"}
-    assert ranked_of(result) == computed(merchant, within)
+    assert result == computed(merchant, within)
 
 
 def test_a_bulk_category_change_and_a_category_deletion_show_in_the_next_summary(merchant, sales, category, lamp):
@@ -183,7 +209,7 @@ def test_a_deleted_product_leaves_the_top_products(merchant, sales, box):
 
     result = actions.summary(merchant, within)
     assert [row["name"] for row in result["top_products"]] == ["Desk Lamp"]
-    assert ranked_of(result) == computed(merchant, within)
+    assert result == computed(merchant, within)
 
 
 def test_another_stores_changes_keep_this_stores_version(merchant, sales, other_merchant):
@@ -204,7 +230,7 @@ def test_a_rebuild_moves_the_version(merchant, sales):
     assert version(merchant) > kept
 
 
-def test_a_second_read_ranks_without_reading_the_product_days_but_for_the_bounded_reorder(merchant, box, lamp):
+def test_a_second_read_reads_no_rollups_but_the_bounded_reorder(merchant, box, lamp):
     now = timezone.now()
     Product.objects.filter(pk=box.pk).update(stock_quantity=1)
     for hours in (5, 30, 60):
@@ -216,6 +242,7 @@ def test_a_second_read_ranks_without_reading_the_product_days_but_for_the_bounde
     with CaptureQueriesContext(connection) as queries:
         result = actions.summary(merchant, within)
 
+    assert not [q for q in queries.captured_queries if "analytics_merchantday" in q["sql"]]
     reads = [q["sql"] for q in queries.captured_queries if "analytics_productday" in q["sql"]]
     assert len(reads) == 1
     assert '"inventory_product"."stock_quantity" <' in reads[0]
@@ -228,10 +255,10 @@ def test_the_summary_is_computed_when_the_cache_fails(merchant, sales, monkeypat
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(ranked.cache, "get", broken)
-    monkeypatch.setattr(ranked.cache, "set", broken)
+    monkeypatch.setattr(versions.cache, "get", broken)
+    monkeypatch.setattr(versions.cache, "set", broken)
 
-    assert ranked_of(actions.summary(merchant, within)) == computed(merchant, within)
+    assert actions.summary(merchant, within) == computed(merchant, within)
 
 
 @pytest.mark.parametrize("stock", [-2, 0, 1, 2, 3, 4, 5, 7, 8, 50])
@@ -258,3 +285,22 @@ def test_the_reorder_bound_is_the_least_stock_that_covers_a_week_at_the_peak_pac
 
     assert bound * reports.REORDER_WINDOW_DAYS / peak >= reports.REORDER_UNDER_DAYS
     assert (bound - 1) * reports.REORDER_WINDOW_DAYS / peak < reports.REORDER_UNDER_DAYS
+
+
+def test_a_rating_shows_in_the_next_summarys_satisfaction(merchant, box):
+    order = make_order(
+        merchant,
+        [Item(box, 1, "10.00", "4.00")],
+        confirmed_at=timezone.now() - timedelta(days=3),
+        shipped_after=timedelta(days=1),
+        delivered_after=timedelta(days=1),
+    )
+    actions.record_order(order.pk)
+    within = actions.Period.ending(actions.store_today(merchant), 7)
+    assert actions.summary(merchant, within)["satisfaction"] == {"average": None, "count": 0}
+
+    actions.rate_order(actions.rating_token(order), 4)
+
+    result = actions.summary(merchant, within)
+    assert result["satisfaction"] == {"average": 4.0, "count": 1}
+    assert result == computed(merchant, within)

@@ -1,11 +1,14 @@
-"""The summary's ranked parts at a cost that does not grow with the store: cached under its rollup version.
+"""The store's rollup version, and the summary cached under it, so a summary costs the same at any size.
 
-Top products and category trends rank every product sold in the period, so computing them reads a row per
-product and day with sales: ~48,000 rows at 100,000 orders a year over 90 days. Their result is cached under
-the store's `RollupVersion`, which moves in the same transaction as anything they read: the product days'
-order figures (`bump_version`, called by the rollup writers) and the catalog they are shown by (PostgreSQL
-triggers, migration 0003). A cached answer is therefore never stale, and a page that is read again (the range
-presets, the dashboard, several members) costs one small row and one cache read.
+The summary's figures are read from rollups, but some of them still grow with the store: top products and
+category trends rank every product sold in the period (~48,000 product days at 100,000 orders a year over
+90 days), and the fulfillment histograms of a busy store's days fill every bucket. So the summary (all but
+its reorder list) is cached under the store's `RollupVersion`, which moves in the same transaction as
+anything the summary reads: every rollup writer calls `bump_version` (an order's contribution changed, a
+rebuild, a rating, a stock snapshot; storefront events, which the summary does not read, do not), and
+PostgreSQL triggers (migration 0003) move it when the catalog the summary shows changes (a product's name or
+category, a product deleted, a category renamed). A cached summary is therefore never stale: a summary read
+again (range presets, the dashboard, several members of a store) costs a row and a cache read.
 
 Reorder suggestions read live stock, so they are not cached as such: the cache holds the window's peak units
 per product, which bounds the stock a suggested product can have, and the query reads only those products.
@@ -25,7 +28,7 @@ from django.db import connection
 
 from ..models import RollupVersion
 from . import reports
-from .periods import Period, store_today
+from .periods import store_today
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant
@@ -47,7 +50,8 @@ def versioned() -> bool:
 
 
 def bump_version(merchant_id: Any) -> None:
-    """The product days' order figures changed: call inside the transaction that changed them."""
+    """Something the summary reads changed: call inside the transaction that changed it (a bump committed
+    before the change would let a reader cache the old figures under the new version)."""
     with connection.cursor() as cursor:
         cursor.execute(BUMP_SQL, [merchant_id])
 
@@ -83,18 +87,6 @@ def remembered(merchant: Merchant, version: int | None, key: tuple[Any, ...], co
     return answer
 
 
-def top_products(merchant: Merchant, period: Period, version: int | None) -> list[dict[str, Any]]:
-    return remembered(
-        merchant, version, ("top", period.start, period.end), lambda: reports.top_products(merchant, period)
-    )
-
-
-def category_trends(merchant: Merchant, period: Period, version: int | None) -> list[dict[str, Any]]:
-    return remembered(
-        merchant, version, ("categories", period.start, period.end), lambda: reports.category_trends(merchant, period)
-    )
-
-
 def reorder_suggestions(merchant: Merchant, version: int | None, today: date | None = None) -> list[dict[str, Any]]:
     """Live stock, read only for the products whose stock is under the window's bound."""
     today = today or store_today(merchant)
@@ -102,13 +94,3 @@ def reorder_suggestions(merchant: Merchant, version: int | None, today: date | N
     if not peak:
         return []
     return reports.reorder_suggestions(merchant, today=today, stock_below=reports.reorder_stock_bound(peak))
-
-
-def ranked_parts(merchant: Merchant, period: Period) -> dict[str, list[dict[str, Any]]]:
-    """The summary's `top_products`, `reorder` and `categories`, exactly as reports computes them."""
-    version = rollup_version(merchant)
-    return {
-        "top_products": top_products(merchant, period, version),
-        "reorder": reorder_suggestions(merchant, version),
-        "categories": category_trends(merchant, period, version),
-    }
