@@ -279,7 +279,7 @@ def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
     }
     rows = (
         product_days(merchant, Period(earliest, period.end))
-        .filter(lines__gt=0)
+        .filter(lines__gt=0, product__merchant=merchant)  # lets the join read the store's products only
         .values(category=Coalesce(F("product__category__name"), Value("Uncategorised")))
         .annotate(**sums)
         .order_by("-period", "category")
