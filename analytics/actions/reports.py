@@ -9,8 +9,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Max, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncWeek
+from django.db import connection
+from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Max, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Greatest, TruncWeek
 
 from inventory.models import Product
 
@@ -262,6 +263,43 @@ def reorder_suggestions(
     ]
 
 
+# Each product's window sums first (~10,000 rows at 100,000 orders a year), then its category's: joining every
+# product day (~48,000 over 90 days) to the catalog costs three times as much.
+CATEGORY_SUMS_SQL = """
+SELECT COALESCE(c.name, 'Uncategorised') AS category, {totals}
+FROM (
+    SELECT d.product_id, {sums} FROM analytics_productday d
+    WHERE d.merchant_id = %s AND d.day BETWEEN %s AND %s AND d.lines > 0
+    GROUP BY d.product_id
+) per_product
+JOIN inventory_product p ON p.id = per_product.product_id AND p.merchant_id = %s
+LEFT JOIN inventory_category c ON c.id = p.category_id
+GROUP BY 1
+ORDER BY 2 DESC, 1
+"""
+
+
+def _category_sums(merchant: Merchant, windows: dict[str, Period], end: date) -> list[dict[str, Any]]:
+    """Revenue per category name (`Uncategorised` for none) in each window, highest in the first one first."""
+    names = list(windows)
+    sums = ", ".join(f'SUM(CASE WHEN d.day BETWEEN %s AND %s THEN d.revenue END) AS "{n}"' for n in names)
+    totals = ", ".join(f'COALESCE(SUM(per_product."{n}"), 0) AS "{n}"' for n in names)
+    window_params = [day for w in windows.values() for day in (w.start, w.end)]
+    earliest = min(w.start for w in windows.values())
+    params = [*window_params, merchant.pk, earliest, end, merchant.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(CATEGORY_SUMS_SQL.format(sums=sums, totals=totals), params)
+        return [
+            {"category": row[0], **{n: _decimal(v) for n, v in zip(names, row[1:], strict=True)}}
+            for row in cursor.fetchall()
+        ]
+
+
+def _decimal(value: Any) -> Decimal:
+    """PostgreSQL returns Decimal; SQLite (the demo) may return a number of another kind."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+
+
 def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
     """Revenue per category in the period, with week over week and month over month (30 days) up to its end."""
     week, month = Period.ending(period.end, 7), Period.ending(period.end, 30)
@@ -272,18 +310,7 @@ def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
         "month": month,
         "last_month": month.previous(),
     }
-    earliest = min(w.start for w in windows.values())
-    sums = {
-        name: Coalesce(Sum("revenue", filter=Q(day__range=(w.start, w.end))), Value(ZERO))
-        for name, w in windows.items()
-    }
-    rows = (
-        product_days(merchant, Period(earliest, period.end))
-        .filter(lines__gt=0, product__merchant=merchant)  # lets the join read the store's products only
-        .values(category=Coalesce(F("product__category__name"), Value("Uncategorised")))
-        .annotate(**sums)
-        .order_by("-period", "category")
-    )
+    rows = _category_sums(merchant, windows, period.end)
     return [
         {
             "category": row["category"],
