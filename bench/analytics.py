@@ -204,35 +204,31 @@ def _query(merchant) -> dict:
     return {"from": (today - timedelta(days=89)).isoformat(), "to": today.isoformat()}
 
 
-def _time_cold(user, merchant, calls: int) -> list[float]:
-    """The summary right after its store's rollups changed (as after an order): computed from the rollups,
-    not read from the cache."""
+def _time_calls(stores: dict, calls: int, *, after_a_change: bool = False) -> dict[str, list[float]]:
+    """`calls` summaries per store, the stores taking turns (in alternating order), so a load that comes and
+    goes on this shared machine weighs on both alike. `after_a_change`: the store's version moves before each
+    call (as after an order), so the summary is computed from the rollups instead of read from the cache."""
     from analytics.actions.versions import bump_version
 
-    api, query = _client(user), _query(merchant)
-    timings = []
-    for _ in range(calls):
-        bump_version(merchant.pk)
-        started = time.perf_counter()
-        response = api.get("/api/analytics/summary", query)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
+    timings: dict[str, list[float]] = {label: [] for label in stores}
+    for turn in range(calls):
+        for label in list(stores)[:: 1 if turn % 2 == 0 else -1]:
+            api, query, merchant = stores[label]
+            if after_a_change:
+                bump_version(merchant.pk)
+            started = time.perf_counter()
+            response = api.get("/api/analytics/summary", query)
+            timings[label].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
     return timings
 
 
-def _time_summary(user, merchant, calls: int) -> tuple[list[float], int]:
+def _queries(api, query) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    api, query = _client(user), _query(merchant)
     for _ in range(5):  # warm caches and connections
         assert api.get("/api/analytics/summary", query).status_code == 200
-    timings = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        response = api.get("/api/analytics/summary", query)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         api.get("/api/analytics/summary", query)
     if os.environ.get("BENCH_EXPLAIN") == "1":
@@ -241,7 +237,7 @@ def _time_summary(user, merchant, calls: int) -> tuple[list[float], int]:
                 cursor.execute(f"EXPLAIN ANALYZE {captured['sql']}")
                 plan = [row[0] for row in cursor.fetchall()]
                 print(f"  {captured['time']} s  {captured['sql'][:100]}\n    " + "\n    ".join(plan[:40]))
-    return timings, len(queries)
+    return len(queries)
 
 
 def _p95(values: list[float]) -> float:
@@ -266,18 +262,20 @@ def run() -> None:
     from analytics.models import ProductDay, StockDay
 
     print(f"rows, all stores: {ProductDay.objects.count():,} product days, {StockDay.objects.count():,} stock days")
-    results, cold = {}, {}
-    for label, store, owner, orders in (
-        ("big", big, big_owner, BIG_ORDERS + SAMPLE_ORDERS),
-        ("small", small, small_owner, SMALL_ORDERS),
-    ):
-        timings, queries = _time_summary(owner, store, CALLS)
-        results[label] = timings
+    stores = {
+        label: (_client(owner), _query(store), store)
+        for label, store, owner in (("big", big, big_owner), ("small", small, small_owner))
+    }
+    orders = {"big": BIG_ORDERS + SAMPLE_ORDERS, "small": SMALL_ORDERS}
+    queries = {label: _queries(api, query) for label, (api, query, _) in stores.items()}
+    results = _time_calls(stores, CALLS)
+    cold = _time_calls(stores, COLD_CALLS, after_a_change=True)
+    for label in stores:
         print(
-            f"summary, 90 days, {orders:,} orders / {PRODUCTS:,} products: "
-            f"p50 {statistics.median(timings):.1f} ms, p95 {_p95(timings):.1f} ms, {queries} queries"
+            f"summary, 90 days, {orders[label]:,} orders / {PRODUCTS:,} products: "
+            f"p50 {statistics.median(results[label]):.1f} ms, p95 {_p95(results[label]):.1f} ms, "
+            f"{queries[label]} queries"
         )
-        cold[label] = _time_cold(owner, store, COLD_CALLS)
         print(
             f"  right after a change (computed from the rollups, then cached): "
             f"p50 {statistics.median(cold[label]):.1f} ms, p95 {_p95(cold[label]):.1f} ms"
