@@ -286,7 +286,8 @@ def _category_sums(merchant: Merchant, windows: dict[str, Period], end: date) ->
     totals = ", ".join(f'COALESCE(SUM(per_product."{n}"), 0) AS "{n}"' for n in names)
     window_params = [day for w in windows.values() for day in (w.start, w.end)]
     earliest = min(w.start for w in windows.values())
-    params = [*window_params, merchant.pk, earliest, end, merchant.pk]
+    store = ProductDay._meta.get_field("merchant").get_db_prep_value(merchant.pk, connection)  # SQLite: hex
+    params = [*window_params, store, earliest, end, store]
     with connection.cursor() as cursor:
         cursor.execute(CATEGORY_SUMS_SQL.format(sums=sums, totals=totals), params)
         return [

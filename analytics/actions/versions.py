@@ -52,8 +52,9 @@ def versioned() -> bool:
 def bump_version(merchant_id: Any) -> None:
     """Something the summary reads changed: call inside the transaction that changed it (a bump committed
     before the change would let a reader cache the old figures under the new version)."""
+    merchant = RollupVersion._meta.get_field("merchant").get_db_prep_value(merchant_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(BUMP_SQL, [merchant_id])
+        cursor.execute(BUMP_SQL, [merchant])
 
 
 def rollup_version(merchant: Merchant) -> int | None:
