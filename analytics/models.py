@@ -138,3 +138,21 @@ class Rating(MerchantOwned):
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.order_id}"
+
+
+class RollupVersion(MerchantOwned):
+    """A counter per store that moves whenever the summary's ranked parts could change.
+
+    The ranked parts (top products, category trends, the reorder bound) are cached under it
+    (analytics.actions.ranked). It moves with the product days' order figures (record_order, rebuild) and,
+    through PostgreSQL triggers (migration 0003), with the catalog they are shown by: a product's name or
+    category, a category's name, a product deleted."""
+
+    id = models.BigAutoField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["merchant"], name="rollup_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.merchant_id} v{self.version}"

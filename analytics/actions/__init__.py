@@ -4,6 +4,7 @@ Each subsystem is a module; callers write `actions.record_order`, `actions.summa
 """
 
 from .events import StorefrontEvent, record_storefront_events
+from .overview import summary
 from .periods import Period, parse_period, store_day, store_today, store_zone
 from .ratings import AlreadyRated, InvalidRatingLink, order_for_token, rate_order, rating_token, rating_url
 from .reports import (
@@ -15,7 +16,6 @@ from .reports import (
     product_row,
     reorder_suggestions,
     seasonal_units,
-    summary,
     top_products,
 )
 from .rollups import order_changed, rebuild, record_order, snapshot_stock

@@ -16,6 +16,7 @@ from orders.models import Order, OrderLine
 
 from ..models import MerchantDay, ProductDay, Rating
 from .periods import store_day
+from .versions import bump_version
 
 SALT = "analytics.rating"
 MAX_AGE_SECONDS = 180 * 24 * 3600  # the link in a delivered email works for six months
@@ -72,6 +73,7 @@ def rate_order(token: str, score: int) -> Rating:
 
 def add_rating_to_rollups(rating: Rating) -> None:
     merchant_id, day = rating.merchant_id, rating.day
+    bump_version(merchant_id)
     increments = {"rating_count": F("rating_count") + 1, "rating_sum": F("rating_sum") + rating.score}
     MerchantDay.objects.get_or_create(merchant_id=merchant_id, day=day)
     MerchantDay.objects.filter(merchant_id=merchant_id, day=day).update(**increments)

@@ -30,6 +30,7 @@ from .facts import (
     subtract,
 )
 from .periods import day_start, store_today, store_zone
+from .versions import bump_version
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -162,6 +163,8 @@ def _increments(difference: dict[str, Any]) -> dict[str, Any]:
 
 
 def apply_difference(merchant_id: Any, old: Contribution, new: Contribution) -> None:
+    if old.to_json() != new.to_json():
+        bump_version(merchant_id)
     for day, change in sorted(_day_differences(old, new).items()):
         row, _ = MerchantDay.objects.get_or_create(merchant_id=merchant_id, day=day)
         histogram = dict(row.fulfillment)
@@ -225,6 +228,7 @@ def rebuild(merchant: Merchant, since: date | None = None, *, batch: int = 2000)
             count += len(rows)
         _write_totals(merchant, merchant_totals, product_totals)
         _rebuild_ratings(merchant, since)
+        bump_version(merchant.pk)
     return count
 
 
@@ -293,6 +297,7 @@ def _rebuild_ratings(merchant: Merchant, since: date | None) -> None:
 # --- stock ---------------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def snapshot_stock(merchant: Merchant, day: date | None = None) -> int:
     """Write today's sellable stock per product and for the store; the last snapshot of a day is its end."""
     day = day or store_today(merchant)
@@ -305,6 +310,7 @@ def snapshot_stock(merchant: Merchant, day: date | None = None) -> int:
         batch_size=2000,
     )
     total = sum(max(q, 0) for _, q in stock)
+    bump_version(merchant.pk)
     MerchantDay.objects.bulk_create(
         [MerchantDay(merchant=merchant, day=day, stock_end=total)],
         update_conflicts=True,
