@@ -10,6 +10,8 @@ demo) nothing is installed and the summary does not cache.
 import django.db.models.deletion
 from django.db import migrations, models
 
+from nexusone.core.migration_ops import EnableRowLevelSecurity
+
 BUMP = "UPDATE analytics_rollupversion SET version = version + 1 WHERE merchant_id"
 
 INSTALL = f"""
@@ -59,7 +61,7 @@ def remove_triggers(apps, schema_editor) -> None:  # noqa: ANN001
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0009_merchant_timezone_currency"),
-        ("analytics", "0002_stock_snapshot_schedule"),
+        ("analytics", "0003_row_level_security"),
         ("inventory", "0007_product_freshness"),
     ]
 
@@ -84,4 +86,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install_triggers, remove_triggers),
+        EnableRowLevelSecurity("RollupVersion"),
     ]
