@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from nexusone.accounts.choices import SyncFrequency
 
-from .choices import MarkupType, OutOfStockAction
+from .choices import MarkupType, OutOfStockAction, PriceCycle
 from .pricing import PriceRule, parse_markup
 
 BULK_ACTIONS = [
@@ -44,7 +44,16 @@ class PricingRuleForm(forms.Form):
 
 class InventorySettingsForm(forms.Form):
     low_stock_threshold = forms.IntegerField(min_value=0, label="Low-stock threshold")
-    sync_frequency = forms.ChoiceField(choices=SyncFrequency.choices, label="Sync schedule")
+    sync_frequency = forms.ChoiceField(
+        choices=SyncFrequency.choices,
+        label="Stock freshness target",
+        help_text="The planner refreshes stock this often within your daily CJ points, most needed products first.",
+    )
+    price_cycle = forms.ChoiceField(
+        choices=PriceCycle.choices,
+        label="Read supplier costs",
+        help_text="Costs change less often than stock and CJ announces changes; each read costs points.",
+    )
     out_of_stock_action = forms.ChoiceField(choices=OutOfStockAction.choices, label="When a product runs out")
     reactivate_when_back = forms.BooleanField(required=False, label="Reactivate when back in stock")
     price_guardrail_percent = forms.DecimalField(
