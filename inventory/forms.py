@@ -51,6 +51,7 @@ class InventorySettingsForm(forms.Form):
     )
     price_cycle = forms.ChoiceField(
         choices=PriceCycle.choices,
+        required=False,
         label="Read supplier costs",
         help_text="Costs change less often than stock and CJ announces changes; each read costs points.",
     )
@@ -68,6 +69,12 @@ class InventorySettingsForm(forms.Form):
         if merchant is not None:
             allowed = merchant.capabilities.sync_frequencies
             self.fields["sync_frequency"].choices = [c for c in SyncFrequency.choices if c[0] in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("price_cycle"):
+            data.pop("price_cycle", None)  # left out: the cycle stays as it is
+        return data
 
 
 class BulkActionForm(forms.Form):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +42,9 @@ def ranked(merchant, frequency="hourly", **settings):
 
 
 def sold(merchant, item):
-    order = Order.objects.create(merchant=merchant, reference=f"R-{item.pk}", customer_name="A", customer_email="a@b.co")
+    order = Order.objects.create(
+        merchant=merchant, reference=f"R-{item.pk}", customer_name="A", customer_email="a@b.co"
+    )
     OrderLine.objects.create(merchant=merchant, order=order, product=item, external_variant_id="V", quantity=1)
 
 
@@ -140,7 +141,8 @@ def test_a_planned_cycle_reads_costs_only_where_they_are_due(merchant, catalog, 
     assert [call for call in fake_supplier.calls if call[0] == "get_product"] == [("get_product", "PID-2")]
     assert len([call for call in fake_supplier.calls if call[0] == "get_product_stock"]) == 3
     freshness = ProductFreshness.objects.get(product=first)
-    assert freshness.stock_read_at > now and freshness.price_read_at < now
+    assert freshness.stock_read_at > now
+    assert freshness.price_read_at < now
 
 
 def test_the_price_cycle_is_a_setting_validated_in_the_api(api):
@@ -234,7 +236,8 @@ def test_the_plan_of_a_small_catalog_meets_an_hourly_target(merchant, catalog, c
     assert plan.points_needed_per_day == 3 * 250
     assert plan.message == "All 3 products refresh hourly within your CJ points."
     assert plan.advice == ()
-    assert plan.next_cycle_at > NOW and plan.next_cycle_at - NOW <= timedelta(minutes=15)
+    assert plan.next_cycle_at > NOW
+    assert plan.next_cycle_at - NOW <= timedelta(minutes=15)
 
 
 def test_a_target_that_cannot_be_met_says_so_and_what_would_help(merchant, catalog, cj_account):
