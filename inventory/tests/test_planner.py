@@ -274,3 +274,18 @@ def test_the_command_runs_one_planned_cycle(merchant, catalog, fake_supplier, ca
     call_command("sync_inventory", "--merchant", str(merchant.pk), "--planned")
     assert SyncRun.objects.count() == 1  # all three were just read: nothing is due
     assert "nothing due" in capsys.readouterr().out
+
+
+def test_a_planned_cycle_announces_itself_only_when_it_changed_something(merchant, catalog, fake_supplier):
+    from nexusone.notifications.models import Notification
+
+    actions.update_inventory_settings(merchant, sync_frequency="hourly")
+    actions.run_planned_cycle(merchant)
+    assert not Notification.objects.filter(merchant=merchant, event="sync.completed").exists()
+
+    fake_supplier.stock["PID-1-V1"] = 3
+    ProductFreshness.objects.filter(merchant=merchant).update(stock_read_at=timezone.now() - timedelta(days=2))
+    run = actions.run_planned_cycle(merchant)
+
+    assert run.changed == 1
+    assert Notification.objects.filter(merchant=merchant, event="sync.completed").count() == 1
