@@ -178,6 +178,19 @@ def test_the_reserve_is_never_planned_and_exhaustion_stops_planning():
     assert cycle_budget(status(paused=True), NOW) == 0
 
 
+def test_room_is_left_for_cjs_messages_at_todays_pace(merchant):
+    from inventory.actions.planner.budget import message_points_expected
+
+    run = SyncRun.objects.create(merchant=merchant, trigger="webhook", is_full=False, api_calls=30)
+    SyncRun.objects.filter(pk=run.pk).update(created_at=NOW - timedelta(hours=2))
+    SyncRun.objects.create(merchant=merchant, trigger="planned", is_full=False, api_calls=500)
+
+    # 30 reads (300 points) in the 12 hours so far: 300 more expected in the 12 hours left
+    assert message_points_expected(merchant, NOW) == 300
+    assert cycle_budget(status(), NOW, held_for_messages=300) == (40_000 - 300) // 48
+    assert cycle_budget(status(used=39_900), NOW, held_for_messages=300) == 0
+
+
 def test_a_cycle_reads_no_more_than_its_points(merchant):
     cheap = product(merchant, read_hours_ago=30, price_hours_ago=1)
     product(merchant, read_hours_ago=29, price_hours_ago=30)  # needs its costs too: 20 points

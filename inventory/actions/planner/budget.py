@@ -7,10 +7,14 @@ import math
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Sum
+
 from nexusone.suppliers.actions import get_supplier_account
 from nexusone.suppliers.cj.accounting import points_for
 from nexusone.suppliers.cj.points import PointsLedger, PointsStatus, next_reset
 
+from ...choices import SyncTrigger
+from ...models import SyncRun
 from ..schedules import CYCLE_MINUTES
 
 if TYPE_CHECKING:
@@ -39,12 +43,29 @@ def cycles_left(now: datetime) -> int:
     return max(1, math.ceil(seconds / (CYCLE_MINUTES * 60)))
 
 
-def cycle_budget(status: PointsStatus, now: datetime) -> int:
-    """Points this cycle may spend: what background work has left today (the reserve is never touched),
-    divided evenly over the cycles left; nothing while CJ says the points ran out."""
+def cycle_budget(status: PointsStatus, now: datetime, *, held_for_messages: int = 0) -> int:
+    """Points this cycle may spend: what background work has left today (the reserve is never touched), less
+    what CJ's messages will likely need before the reset, divided evenly over the cycles left; nothing while
+    CJ says the points ran out."""
     if status.exhausted:
         return 0
-    return status.background_remaining // cycles_left(now)
+    return max(0, status.background_remaining - held_for_messages) // cycles_left(now)
+
+
+def message_points_expected(merchant: Merchant, now: datetime) -> int:
+    """The points re-reads on CJ's messages will likely spend before the reset, at today's pace so far
+    (their reads are background too: the planner leaves room for them instead of spending it all first)."""
+    day_start = next_reset(now) - timedelta(days=1)
+    elapsed = (now - day_start).total_seconds()
+    if elapsed < CYCLE_MINUTES * 60:
+        return 0
+    calls = (
+        SyncRun.objects.for_merchant(merchant)
+        .filter(trigger=SyncTrigger.WEBHOOK, created_at__gte=day_start, created_at__lte=now)
+        .aggregate(calls=Sum("api_calls"))["calls"]
+        or 0
+    )
+    return round(calls * stock_read_cost() * (next_reset(now) - now).total_seconds() / elapsed)
 
 
 def points_status(merchant: Merchant, now: datetime) -> PointsStatus | None:

@@ -54,7 +54,8 @@ def run_planned_cycle(
     status = budget.points_status(merchant, now)
     if status is None:
         return None
-    chosen = plan_cycle(merchant, now, budget.cycle_budget(status, now))
+    points = budget.cycle_budget(status, now, held_for_messages=budget.message_points_expected(merchant, now))
+    chosen = plan_cycle(merchant, now, points)
     if not chosen:
         return None
     ids = [str(c.product_id) for c in chosen]
