@@ -11,6 +11,7 @@ Prints the points CJ counted (goal ≤ the day's budget less the reserve, no "ou
 95th percentile of staleness (change at CJ → the new stock applied here) for changes with a message
 (goal ≤ 15 min) and for every change (goal ≤ 24 h), and how many products met an hourly target.
 Usage: python bench/points.py [--products 10000] [--changes 0.05] [--seed 7] [--lost-webhooks subscription|random]
+       [--price-cycle daily|weekly|...]
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--changes", type=float, default=0.05, help="share of products whose stock changes")
     parser.add_argument("--webhooks", type=float, default=0.90, help="share of changes CJ sends a message for")
     parser.add_argument("--lost-webhooks", choices=["subscription", "random"], default="subscription")
+    parser.add_argument("--price-cycle", choices=["6h", "12h", "daily", "weekly"], default="daily")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     database = _setup.start()
@@ -100,6 +102,7 @@ class Simulation:
         self.staleness: list[tuple[bool, float]] = []  # (CJ sent a message, seconds until applied)
         self.late_products: set[str] = set()  # a change took longer than an hour to arrive here
         self.cycles = self.webhook_runs = self.read_failures = 0
+        self.failure_details: list[str] = []
 
     # --- set-up --------------------------------------------------------------------------
     def set_up(self) -> None:
@@ -124,10 +127,11 @@ class Simulation:
         self.account = set_api_key(self.merchant, "sandbox-key", qps=1000)
         key = cj_account_key(self.account)
         cache.delete(f"supplier:cj:login:{key}")
-        for moment in (self.clock.now(), self.clock.now() + timedelta(days=1)):  # an earlier run's count
+        for days in range(3):  # an earlier run's count of the eve, the day and the day after
+            moment = self.clock.now() + timedelta(days=days)
             cache.delete_many([f"supplier:cj:points:{key}:{moment:%Y%m%d}:{what}" for what in LEDGER_KEYS])
         CJSupplier(self.account).connect()
-        actions.update_inventory_settings(self.merchant, sync_frequency="hourly")
+        actions.update_inventory_settings(self.merchant, sync_frequency="hourly", price_cycle=self.args.price_cycle)
         self.mirror_catalog(STATE)
 
     def mirror_catalog(self, state) -> None:
@@ -304,6 +308,7 @@ class Simulation:
         from inventory.models import Variant
 
         self.read_failures += run.failed
+        self.failure_details.extend(f"{self.clock.now():%H:%M} {e.get('detail', '')[:120]}" for e in run.errors[:2])
         waiting = {pid: change for pid, change in self.pending.items() if pid in set(run.product_ids)}
         if not waiting:
             return
@@ -336,7 +341,8 @@ class Simulation:
         print(_setup.cpu_speed())
         print(
             f"products: {self.args.products:,}; changes: {changed} ({len(with_message)} with a CJ message, "
-            f"lost: {self.args.lost_webhooks}); planned cycles: {self.cycles}; webhook re-reads: {self.webhook_runs}"
+            f"lost: {self.args.lost_webhooks}; price cycle: {self.args.price_cycle}); planned cycles: {self.cycles}; "
+            f"webhook re-reads: {self.webhook_runs}"
         )
         print(
             f"CJ calls: {self.calls:,}; points CJ counted: {used:,} of {budget:,} (reserve {reserve:,} untouched: "
@@ -352,6 +358,8 @@ class Simulation:
             f"staleness p50/p95/max, every change:   {minutes(percentile(every, 50))} / {minutes(p95_all)} / "
             f"{minutes(max(every, default=0))}"
         )
+        for detail in self.failure_details[:5]:
+            print(f"  failed read: {detail}")
         print(
             f"changes waiting at midnight: {self.left_at_midnight} (reached on the next day by the planner's own "
             f"choices, reads not sent); still waiting a day later: {len(self.pending)}"

@@ -20,6 +20,7 @@ from ..schedules import CYCLE_MINUTES
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant
 
+MESSAGE_BURST_MARGIN = 2  # messages come in bursts: hold back twice today's pace, so the last cycles leave room
 STOCK_READ = "product/stock/getInventoryByPid"  # every variant's stock of a product, one call
 PRICE_READ = "product/query"  # the product with its costs, one more call
 
@@ -53,8 +54,8 @@ def cycle_budget(status: PointsStatus, now: datetime, *, held_for_messages: int 
 
 
 def message_points_expected(merchant: Merchant, now: datetime) -> int:
-    """The points re-reads on CJ's messages will likely spend before the reset, at today's pace so far
-    (their reads are background too: the planner leaves room for them instead of spending it all first)."""
+    """The points re-reads on CJ's messages may spend before the reset: today's pace so far, with a margin
+    for bursts (their reads are background too: the planner leaves room for them instead of spending it all)."""
     day_start = next_reset(now) - timedelta(days=1)
     elapsed = (now - day_start).total_seconds()
     if elapsed < CYCLE_MINUTES * 60:
@@ -65,7 +66,8 @@ def message_points_expected(merchant: Merchant, now: datetime) -> int:
         .aggregate(calls=Sum("api_calls"))["calls"]
         or 0
     )
-    return round(calls * stock_read_cost() * (next_reset(now) - now).total_seconds() / elapsed)
+    at_pace = calls * stock_read_cost() * (next_reset(now) - now).total_seconds() / elapsed
+    return round(at_pace * MESSAGE_BURST_MARGIN)
 
 
 def points_status(merchant: Merchant, now: datetime) -> PointsStatus | None:
