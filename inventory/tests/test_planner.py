@@ -185,8 +185,8 @@ def test_room_is_left_for_cjs_messages_at_todays_pace(merchant):
     SyncRun.objects.filter(pk=run.pk).update(created_at=NOW - timedelta(hours=2))
     SyncRun.objects.create(merchant=merchant, trigger="planned", is_full=False, api_calls=500)
 
-    # 30 reads (300 points) in the 12 hours so far: 300 more expected in the 12 hours left
-    assert message_points_expected(merchant, NOW) == 300
+    # 30 reads (300 points) in the 12 hours so far: 300 more at that pace in the 12 hours left, twice that held
+    assert message_points_expected(merchant, NOW) == 600
     assert cycle_budget(status(), NOW, held_for_messages=300) == (40_000 - 300) // 48
     assert cycle_budget(status(used=39_900), NOW, held_for_messages=300) == 0
 
