@@ -23,6 +23,23 @@ class OutOfStockAction(models.TextChoices):
     NONE = "none", "Do nothing"
 
 
+class PriceCycle(models.TextChoices):
+    """How often supplier costs are re-read (`product/query`); stock has its own clock (the sync schedule)."""
+
+    EVERY_6_HOURS = "6h", "Every 6 hours"
+    EVERY_12_HOURS = "12h", "Every 12 hours"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+PRICE_CYCLE_HOURS = {
+    PriceCycle.EVERY_6_HOURS: 6,
+    PriceCycle.EVERY_12_HOURS: 12,
+    PriceCycle.DAILY: 24,
+    PriceCycle.WEEKLY: 7 * 24,
+}
+
+
 class SyncTrigger(models.TextChoices):
     MANUAL = "manual", "Manual"
     SCHEDULED = "scheduled", "Scheduled"

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from nexusone.accounts.choices import SyncFrequency
 
-from .choices import MarkupType, OutOfStockAction
+from .choices import MarkupType, OutOfStockAction, PriceCycle
 from .pricing import PriceRule, parse_markup
 
 BULK_ACTIONS = [
@@ -44,7 +44,17 @@ class PricingRuleForm(forms.Form):
 
 class InventorySettingsForm(forms.Form):
     low_stock_threshold = forms.IntegerField(min_value=0, label="Low-stock threshold")
-    sync_frequency = forms.ChoiceField(choices=SyncFrequency.choices, label="Sync schedule")
+    sync_frequency = forms.ChoiceField(
+        choices=SyncFrequency.choices,
+        label="Stock freshness target",
+        help_text="The planner refreshes stock this often within your daily CJ points, most needed products first.",
+    )
+    price_cycle = forms.ChoiceField(
+        choices=PriceCycle.choices,
+        required=False,
+        label="Read supplier costs",
+        help_text="Costs change less often than stock and CJ announces changes; each read costs points.",
+    )
     out_of_stock_action = forms.ChoiceField(choices=OutOfStockAction.choices, label="When a product runs out")
     reactivate_when_back = forms.BooleanField(required=False, label="Reactivate when back in stock")
     price_guardrail_percent = forms.DecimalField(
@@ -59,6 +69,12 @@ class InventorySettingsForm(forms.Form):
         if merchant is not None:
             allowed = merchant.capabilities.sync_frequencies
             self.fields["sync_frequency"].choices = [c for c in SyncFrequency.choices if c[0] in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("price_cycle"):
+            data.pop("price_cycle", None)  # left out: the cycle stays as it is
+        return data
 
 
 class BulkActionForm(forms.Form):

@@ -19,6 +19,7 @@ from .choices import (
     ChangeStatus,
     MarkupType,
     OutOfStockAction,
+    PriceCycle,
     StockStatus,
     SyncStatus,
     SyncTrigger,
@@ -231,7 +232,18 @@ class InventorySettings(models.Model):
 
     merchant = models.OneToOneField("accounts.Merchant", on_delete=models.CASCADE, related_name="inventory_settings")
     low_stock_threshold = models.PositiveIntegerField(default=DEFAULT_LOW_STOCK_THRESHOLD)
-    sync_frequency = models.CharField(max_length=20, choices=SyncFrequency.choices, default=SyncFrequency.DAILY)
+    sync_frequency = models.CharField(
+        max_length=20,
+        choices=SyncFrequency.choices,
+        default=SyncFrequency.DAILY,
+        help_text="The stock freshness target: the planner refreshes within CJ's daily points.",
+    )
+    price_cycle = models.CharField(
+        max_length=20,
+        choices=PriceCycle.choices,
+        default=PriceCycle.DAILY,
+        help_text="How often supplier costs are re-read; CJ's price messages arrive in between.",
+    )
     out_of_stock_action = models.CharField(
         max_length=20, choices=OutOfStockAction.choices, default=OutOfStockAction.DEACTIVATE
     )

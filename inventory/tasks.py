@@ -6,8 +6,6 @@ from celery import shared_task
 
 from nexusone.core.tenancy import runs_for_merchant
 
-from .choices import SyncTrigger
-
 
 @shared_task(name="inventory.run_sync", ignore_result=True)
 @runs_for_merchant(model="inventory.SyncRun", object_arg="run_id")
@@ -23,14 +21,14 @@ def run_sync_task(run_id: str) -> None:
 @shared_task(name="inventory.scheduled_sync", ignore_result=True)
 @runs_for_merchant(merchant_arg="merchant_id")
 def scheduled_sync_task(merchant_id: str) -> None:
-    """Beat's per-merchant schedule: a full sync, run on this worker."""
+    """Beat's per-merchant schedule: one planned cycle (the products most in need of a read), on this worker."""
     from nexusone.accounts.models import Merchant
 
-    from .actions import start_sync
+    from .actions import run_planned_cycle
 
     merchant = Merchant.objects.filter(pk=merchant_id).first()
     if merchant is not None:
-        start_sync(merchant, SyncTrigger.SCHEDULED, run_now=True)
+        run_planned_cycle(merchant)
 
 
 @shared_task(name="inventory.subscribe_products", ignore_result=True)

@@ -237,6 +237,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         initial={
             "low_stock_threshold": inventory_settings.low_stock_threshold,
             "sync_frequency": inventory_settings.sync_frequency,
+            "price_cycle": inventory_settings.price_cycle,
             "out_of_stock_action": inventory_settings.out_of_stock_action,
             "reactivate_when_back": inventory_settings.reactivate_when_back,
             "price_guardrail_percent": inventory_settings.price_guardrail_percent,
@@ -290,6 +291,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "rule_form": rule_form,
         "previews": previews,
         "schedule": task.crontab if task else None,
+        "plan": actions.freshness_plan(merchant),
         "settings_url": reverse("inventory:settings"),
     }
     return render_partial(request, "inventory/settings.html", context)

@@ -8,6 +8,7 @@
 - `schedules`: the periodic sync task per merchant
 - `review`: held supplier cost moves (approve, reject, superseded)
 - `sync`: the sync engine (`run`, `fetch`, `diff`, `write`)
+- `planner`: the schedule as a freshness target within CJ's daily points (plan, planned cycles)
 - `subscriptions`: the catalog subscribed to the supplier's product, variant and stock messages
 - `health`: the sync health panel (dashboard home and the staff view across stores)
 
@@ -19,6 +20,7 @@ import from each other's modules directly.
 from .catalog import bulk_update_products, delete_product, update_product
 from .health import sync_health, sync_health_for
 from .listing import catalog_rows
+from .planner import FreshnessPlan, freshness_plan, run_planned_cycle
 from .preferences import get_inventory_settings, on_plan_changed, update_inventory_settings
 from .pricing import compute_price, rule_with_markup
 from .repricing import apply_pricing_rule, preview_pricing
@@ -31,6 +33,7 @@ from .sync.write import write_changed_rows
 
 __all__ = [
     "SCHEDULED_SYNC_TASK",
+    "FreshnessPlan",
     "ProductRow",
     "VariantRow",
     "apply_pricing_rule",
@@ -41,12 +44,14 @@ __all__ = [
     "compute_price",
     "delete_product",
     "execute_sync",
+    "freshness_plan",
     "get_inventory_settings",
     "on_plan_changed",
     "preview_pricing",
     "reconcile_subscriptions",
     "reject_change",
     "rule_with_markup",
+    "run_planned_cycle",
     "schedule_name",
     "schedule_offset",
     "schedule_syncs",

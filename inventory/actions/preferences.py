@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SETTINGS_FIELDS = (
     "low_stock_threshold",
     "sync_frequency",
+    "price_cycle",
     "out_of_stock_action",
     "reactivate_when_back",
     "price_guardrail_percent",

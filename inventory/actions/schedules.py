@@ -1,4 +1,7 @@
-"""Periodic syncs: one django-celery-beat task per merchant, at the frequency its settings and plan allow."""
+"""Planned refreshes: one django-celery-beat task per merchant running a planned cycle every quarter hour.
+
+The schedule the merchant picks (hourly, daily, weekly) is the freshness target the planner aims at within
+CJ's daily points (`planner`); the beat task itself runs as often whatever the target, off removes it."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
     from ..models import InventorySettings
 
 SCHEDULED_SYNC_TASK = "inventory.scheduled_sync"
+CYCLE_MINUTES = 15  # a planned cycle this often; each spends its slice of the day's points
 
 
 def schedule_name(merchant: Merchant) -> str:
@@ -26,6 +30,12 @@ def schedule_offset(merchant: Merchant) -> tuple[int, int, int]:
     """(minute, hour, weekday) spread by merchant id so merchants do not all start at once."""
     digest = int(hashlib.sha256(str(merchant.pk).encode()).hexdigest(), 16)
     return digest % 60, (digest // 60) % 24, (digest // 1440) % 7
+
+
+def cycle_minutes(merchant: Merchant) -> str:
+    """The crontab minutes of the merchant's cycles: every CYCLE_MINUTES, shifted by its offset."""
+    first = schedule_offset(merchant)[0] % CYCLE_MINUTES
+    return ",".join(str(minute) for minute in range(first, 60, CYCLE_MINUTES))
 
 
 def allowed_frequency(merchant: Merchant, frequency: str) -> str:
@@ -44,12 +54,7 @@ def schedule_syncs(merchant: Merchant, inventory_settings: InventorySettings) ->
     if frequency == SyncFrequency.OFF:
         PeriodicTask.objects.filter(name=schedule_name(merchant)).delete()
         return None
-    minute, hour, weekday = schedule_offset(merchant)
-    crontab = {
-        SyncFrequency.HOURLY: {"minute": str(minute), "hour": "*", "day_of_week": "*"},
-        SyncFrequency.DAILY: {"minute": str(minute), "hour": str(hour), "day_of_week": "*"},
-        SyncFrequency.WEEKLY: {"minute": str(minute), "hour": str(hour), "day_of_week": str(weekday)},
-    }[frequency]
+    crontab = {"minute": cycle_minutes(merchant), "hour": "*", "day_of_week": "*"}
     schedule, _ = CrontabSchedule.objects.get_or_create(**crontab, day_of_month="*", month_of_year="*", timezone="UTC")
     task, _ = PeriodicTask.objects.update_or_create(
         name=schedule_name(merchant),
@@ -59,7 +64,7 @@ def schedule_syncs(merchant: Merchant, inventory_settings: InventorySettings) ->
             "interval": None,
             "args": json.dumps([str(merchant.pk)]),
             "enabled": True,
-            "description": f"{frequency} inventory sync of {merchant.name}",
+            "description": f"Planned inventory refresh of {merchant.name} ({frequency} target)",
         },
     )
     return task

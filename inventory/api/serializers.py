@@ -11,7 +11,7 @@ from nexusone.core.api import api_validation_error
 from nexusone.core.serializers import StrictFieldsMixin
 
 from .. import actions
-from ..choices import MarkupType, OutOfStockAction
+from ..choices import MarkupType, OutOfStockAction, PriceCycle
 from ..models import (
     DEFAULT_LOW_STOCK_THRESHOLD,
     MAX_LOW_STOCK_THRESHOLD,
@@ -267,9 +267,25 @@ class SyncChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FreshnessPlanSerializer(serializers.Serializer):
+    """What the schedule achieves within today's CJ points (read-only; `actions.freshness_plan`)."""
+
+    target = serializers.CharField()
+    products = serializers.IntegerField()
+    at_target = serializers.IntegerField()
+    at_daily = serializers.IntegerField()
+    behind = serializers.IntegerField()
+    points_needed_per_day = serializers.IntegerField()
+    points_available_per_day = serializers.IntegerField()
+    next_cycle_at = serializers.DateTimeField(allow_null=True)
+    message = serializers.CharField()
+    advice = serializers.ListField(child=serializers.CharField())
+
+
 class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
     low_stock_threshold = serializers.IntegerField(min_value=0, max_value=MAX_LOW_STOCK_THRESHOLD, required=False)
     sync_frequency = serializers.ChoiceField(choices=SyncFrequency.choices, required=False)
+    price_cycle = serializers.ChoiceField(choices=PriceCycle.choices, required=False)
     out_of_stock_action = serializers.ChoiceField(choices=OutOfStockAction.choices, required=False)
     reactivate_when_back = serializers.BooleanField(required=False)
     price_guardrail_percent = serializers.DecimalField(
@@ -283,6 +299,7 @@ class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
     minimum_profit = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False)
     allowed_sync_frequencies = serializers.ListField(read_only=True)
     next_sync_schedule = serializers.CharField(read_only=True, allow_null=True)
+    freshness_plan = FreshnessPlanSerializer(read_only=True)
 
     def to_representation(self, inventory_settings) -> dict:
         rule = inventory_settings.default_pricing_rule
@@ -293,6 +310,7 @@ class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
         return {
             "low_stock_threshold": inventory_settings.low_stock_threshold,
             "sync_frequency": inventory_settings.sync_frequency,
+            "price_cycle": inventory_settings.price_cycle,
             "out_of_stock_action": inventory_settings.out_of_stock_action,
             "reactivate_when_back": inventory_settings.reactivate_when_back,
             "price_guardrail_percent": str(inventory_settings.price_guardrail_percent),
@@ -302,6 +320,7 @@ class InventorySettingsSerializer(StrictFieldsMixin, serializers.Serializer):
             "minimum_profit": str(rule.minimum_profit) if rule else "0.00",
             "allowed_sync_frequencies": sorted(merchant.capabilities.sync_frequencies),
             "next_sync_schedule": str(task.crontab) if task and task.crontab else None,
+            "freshness_plan": FreshnessPlanSerializer(actions.freshness_plan(merchant)).data,
         }
 
     def to_action_kwargs(self) -> dict:

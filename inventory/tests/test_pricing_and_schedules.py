@@ -42,14 +42,15 @@ def test_compute_price_rejects_a_bad_markup_naming_it(merchant):
     assert "markup" in caught.value.message_dict
 
 
-def test_settings_create_a_spread_schedule_per_merchant(merchant):
+def test_settings_create_a_quarter_hourly_planned_cycle_spread_per_merchant(merchant):
     actions.update_inventory_settings(merchant, sync_frequency="hourly")
 
     task = PeriodicTask.objects.get(name=actions.schedule_name(merchant))
-    minute, _, _ = actions.schedule_offset(merchant)
+    first = actions.schedule_offset(merchant)[0] % 15
     assert task.task == actions.SCHEDULED_SYNC_TASK
     assert json.loads(task.args) == [str(merchant.pk)]
-    assert (task.crontab.minute, task.crontab.hour) == (str(minute), "*")
+    assert task.crontab.minute == ",".join(str(first + step) for step in (0, 15, 30, 45))
+    assert (task.crontab.hour, task.crontab.day_of_week) == ("*", "*")
 
 
 def test_changing_the_frequency_updates_the_same_task(merchant):
@@ -57,8 +58,8 @@ def test_changing_the_frequency_updates_the_same_task(merchant):
     actions.update_inventory_settings(merchant, sync_frequency="weekly")
 
     task = PeriodicTask.objects.get(name=actions.schedule_name(merchant))
-    _, hour, weekday = actions.schedule_offset(merchant)
-    assert (task.crontab.hour, task.crontab.day_of_week) == (str(hour), str(weekday))
+    assert PeriodicTask.objects.filter(name=actions.schedule_name(merchant)).count() == 1
+    assert "weekly target" in task.description
 
 
 def test_turning_syncs_off_removes_the_schedule(merchant):
@@ -85,7 +86,7 @@ def test_a_downgrade_moves_an_hourly_schedule_to_daily(merchant):
 
     assert actions.get_inventory_settings(merchant).sync_frequency == "daily"
     task = PeriodicTask.objects.get(name=actions.schedule_name(merchant))
-    assert task.crontab.hour != "*"
+    assert "daily target" in task.description
 
 
 def test_merchants_do_not_all_sync_at_the_same_minute(db):
@@ -96,7 +97,7 @@ def test_merchants_do_not_all_sync_at_the_same_minute(db):
     assert len(offsets) > 6
 
 
-def test_the_scheduled_task_runs_a_full_sync(merchant, catalog, fake_supplier):
+def test_the_scheduled_task_runs_a_planned_cycle(merchant, catalog, fake_supplier):
     from inventory.models import SyncRun
     from inventory.tasks import scheduled_sync_task
 
@@ -104,4 +105,4 @@ def test_the_scheduled_task_runs_a_full_sync(merchant, catalog, fake_supplier):
     scheduled_sync_task(str(merchant.pk))
 
     run = SyncRun.objects.get()
-    assert (run.trigger, run.status, run.changed) == ("scheduled", "succeeded", 1)
+    assert (run.trigger, run.status, run.total, run.changed) == ("planned", "succeeded", 3, 1)

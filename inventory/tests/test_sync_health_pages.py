@@ -153,7 +153,7 @@ def test_the_api_gives_the_callers_panel(api, merchant, other_merchant):
     assert (body["points"]["used"], body["points"]["remaining"], body["points"]["budget"]) == (1_000, 49_000, 50_000)
     assert body["last_sync"] is None
     assert body["supplier"]["circuit"] == "closed"
-    assert body["plan_message"] is None
+    assert body["plan_message"] == "All 2 products refresh daily within your CJ points."
     assert [problem["text"] for problem in body["problems"]] == [
         "Not read in the last day: 1 of 2 products.",
         "No sync is scheduled: choose a frequency in Inventory settings.",

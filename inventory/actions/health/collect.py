@@ -14,6 +14,7 @@ whose message may be anywhere (or lost, on a broker we cannot read). The panel t
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,7 @@ from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 
 from ...choices import SyncStatus
 from ...models import Product, SyncRun
+from ..planner import freshness_plan
 from ..schedules import SCHEDULED_SYNC_TASK, schedule_name
 from .figures import (
     FRESH_WITHIN,
@@ -60,8 +62,10 @@ SYNC_TASKS = (SCHEDULED_SYNC_TASK, RUN_SYNC_TASK)  # first argument: the merchan
 
 
 def sync_health(merchant: Merchant, *, now: datetime | None = None) -> SyncHealth:
-    """The panel of one store (the dashboard home)."""
-    return sync_health_for([merchant], now=now)[0]
+    """The panel of one store (the dashboard home), with what its schedule achieves within CJ's points."""
+    now = now or timezone.now()
+    health = sync_health_for([merchant], now=now)[0]
+    return dataclasses.replace(health, plan_message=freshness_plan(merchant, now).message)
 
 
 def sync_health_for(merchants: Sequence[Merchant], *, now: datetime | None = None) -> list[SyncHealth]:

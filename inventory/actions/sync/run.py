@@ -273,6 +273,8 @@ def announce_run(run: SyncRun, errors: list[dict[str, str]]) -> None:
             link="/inventory/changes/",
         )
     partial = run.status == SyncStatus.PARTIAL
+    if run.trigger == SyncTrigger.PLANNED and not partial and not run.changed:
+        return  # a quarter-hourly cycle that found nothing new is not news
     emit(
         run.merchant,
         EventType.SYNC_COMPLETED,

@@ -1,4 +1,4 @@
-"""manage.py sync_inventory [--merchant ID] [--products ID ...] [--dry-run]"""
+"""manage.py sync_inventory [--merchant ID] [--products ID ...] [--dry-run] [--planned]"""
 
 from __future__ import annotations
 
@@ -26,11 +26,18 @@ class Command(TenantCommand):
         parser.add_argument("--products", nargs="+", metavar="ID", help="Product ids or CJ product ids (PIDs).")
         parser.add_argument("--dry-run", action="store_true", help="Read and compare, write nothing.")
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+        parser.add_argument(
+            "--planned",
+            action="store_true",
+            help="Run one planned cycle (this quarter hour's share of the CJ points) instead of a full sync.",
+        )
 
     def handle(self, *args, **opts) -> None:
         merchants = self._merchants(opts["merchant"])
         if opts["products"] and len(merchants) != 1:
             raise CommandError("--products needs --merchant.")
+        if opts["planned"] and (opts["products"] or opts["dry_run"]):
+            raise CommandError("--planned chooses its own products and writes what it reads.")
         summaries = []
         for merchant in merchants:
             product_ids = self._product_ids(merchant, opts["products"]) if opts["products"] else None
@@ -42,11 +49,18 @@ class Command(TenantCommand):
                 bar.set_postfix(changed=run.changed, failed=run.failed)
                 bar.refresh()
 
-            run = actions.start_sync(
-                merchant, SyncTrigger.MANUAL, product_ids, dry_run=opts["dry_run"], run_now=True, on_progress=show
-            )
-            show(run)
+            if opts["planned"]:
+                run = actions.run_planned_cycle(merchant, on_progress=show)
+            else:
+                run = actions.start_sync(
+                    merchant, SyncTrigger.MANUAL, product_ids, dry_run=opts["dry_run"], run_now=True, on_progress=show
+                )
             bar.close()
+            if run is None:
+                plan = actions.freshness_plan(merchant)
+                self.stdout.write(f"{merchant.pk}: nothing due in this cycle. {plan.message}")
+                continue
+            show(run)
             summaries.append(
                 {
                     "merchant": str(merchant.pk),
