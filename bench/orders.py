@@ -7,7 +7,9 @@ authenticated call) measured the same way in the same run; goal: at least half t
 Both sides run the same way: BENCH_PROCESSES forked processes (default: one per CPU, as the
 production server runs one worker per core) with BENCH_WORKERS threads between them, each request
 borrowing a connection from the process's pool and giving it back at its end, as the server does.
-Run with `make bench` (PostgreSQL); it uses a throwaway database.
+Then the in-process cost of each kind of request, one at a time in this process (milliseconds of Python
+and database per request, medians): the floor, a refusal, a create. BENCH_PROFILE=1 adds cProfile's top
+functions for a create and a refusal. Run with `make bench` (PostgreSQL); it uses a throwaway database.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 UNITS = int(os.environ.get("BENCH_UNITS", "100"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "16"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "200"))  # requests of each kind for the in-process cost
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 GOAL = 0.5  # x the floor's requests/s
 
 # Set in the parent before the worker processes fork; read by them.
@@ -129,8 +133,73 @@ def run() -> None:
             )
             worst_oversold = max(worst_oversold, oversold)
             outcomes.append((statuses.count(201), statuses.count(409), variant.reserved_quantity, floor_statuses))
+        costs = in_process_costs(variant)
 
     report(api_rates, floor_rates, worst_oversold, outcomes, api_sessions)
+    print_costs(costs)
+
+
+def in_process_costs(variant) -> dict[str, float]:
+    """Median milliseconds per request of each kind, one request at a time in this process (after a warm-up)."""
+    from inventory.models import Variant
+    from orders.models import Order
+
+    Order.objects.all().delete()
+    Variant.objects.filter(pk=variant.pk).update(reserved_quantity=0, **stock_fields(10 * SAMPLES + 100))
+    refused_body = {**STATE["body"], "items": [{**STATE["body"]["items"][0], "quantity": 100 * SAMPLES}]}
+    kinds = {
+        "floor GET /api/merchant": lambda i: floor(i),
+        "refusal (409)": lambda i: _post({**refused_body, "reference": f"#R{i}"}),
+        "create (201)": lambda i: _post({**STATE["body"], "reference": f"#C{i}"}),
+    }
+    costs = {}
+    for name, job in kinds.items():
+        job(-1)  # warm-up: the first of a kind fills caches (quote, settings)
+        costs[name] = _median_ms(job)
+        if PROFILE:
+            _profile(name, job)
+    return costs
+
+
+def _post(body: dict) -> int:
+    from django.db import connection
+
+    try:
+        return _api().post("/api/order-fulfillment", body, format="json").status_code
+    finally:
+        connection.close()
+
+
+def _median_ms(job) -> float:
+    import time
+
+    timings = []
+    for i in range(SAMPLES):
+        started = time.perf_counter()
+        job(i)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def _profile(name: str, job) -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(SAMPLES, SAMPLES + 50):
+        job(i)
+    profiler.disable()
+    print(f"--- profile: {name}, 50 requests, by own time")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    print(f"--- profile: {name}, by cumulative time")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+
+
+def print_costs(costs: dict[str, float]) -> None:
+    print(f"in-process cost, one request at a time, median of {SAMPLES}:")
+    for name, ms in costs.items():
+        print(f"  {name}: {ms:.2f} ms")
 
 
 def report(api_rates: list, floor_rates: list, worst_oversold: int, outcomes: list, api_sessions: int) -> None:

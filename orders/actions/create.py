@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
 from nexusone.accounts.models import Merchant
-from nexusone.core.audit import record_event
+from nexusone.core.audit import audit_event
+from nexusone.core.inserts import insert_together
 from nexusone.notifications.choices import EventType
 from nexusone.suppliers.base import ShippingQuote, SupplierRateLimited, SupplierRejected, SupplierUnavailable
 from nexusone.suppliers.errors import SupplierNotConnected
@@ -122,61 +122,33 @@ def _write_order(
     by: User | None,
     source: str,
 ) -> Order:
-    """The order, its lines, first status event, outbox row, log and audit rows, then the reservation."""
-    subtotal = sum((unit_price(line.variant) * line.quantity for line in lines), ZERO)
-    currency = lines[0].variant.product.currency
+    """The order, its lines, first status event, outbox row, log and audit rows in one INSERT statement, then the
+    reservation: a create is BEGIN, that INSERT, the reservation's two statements and COMMIT.
+
+    The creation is recorded by the order.created AuditEvent, the first status event and the fulfillment log;
+    auditlog's copy of every initial field would add an INSERT and the diffing of ~40 fields to each order (later
+    changes are still audit-logged with old and new values). None of these models has save() logic or signals."""
+    order = _new_order(merchant, data, lines, shipping, by=by, source=source)
+    order_lines = [_order_line(order, line) for line in lines]
+    # CJ's orderNumber is our order id, never the store's reference: two merchants (or a store's own CJ orders)
+    # may share a reference, and CJ answers a repeat with the existing order, which would bind this order to
+    # someone else's.
+    submission = SupplierSubmission(
+        merchant=merchant, order=order, idempotency_key=str(order.pk), next_attempt_at=timezone.now()
+    )
     with transaction.atomic():
-        # The creation is recorded by the order.created AuditEvent, the first status event and the
-        # fulfillment log; auditlog's copy of every initial field would add an INSERT and the diffing of
-        # ~40 fields to each order. Later changes are still audit-logged with old and new values.
-        with disable_auditlog():
-            order = Order.objects.create(
-                merchant=merchant,
-                reference=data.reference.strip(),
-                source=source,
-                customer_name=data.customer_name.strip(),
-                customer_email=data.customer_email.strip(),
-                customer_phone=data.customer_phone.strip(),
-                shipping_address=data.shipping_address,
-                shipping_method=shipping.method,
-                shipping_days=shipping.days,
-                shipping_cost=shipping.cost,
-                subtotal=subtotal,
-                total_amount=subtotal + shipping.cost,
-                currency=currency,
-                created_by=by,
-            )
-        order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in lines])
-        OrderStatusEvent.objects.create(
-            merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by
-        )
-        submission = SupplierSubmission.objects.create(
-            # CJ's orderNumber is our order id, never the store's reference: two merchants (or a
-            # store's own CJ orders) may share a reference, and CJ answers a repeat with the
-            # existing order, which would bind this order to someone else's.
-            merchant=merchant,
-            order=order,
-            idempotency_key=str(order.pk),
-            next_attempt_at=timezone.now(),
-        )
-        FulfillmentLog.objects.bulk_create(
+        insert_together(
+            [order],
+            order_lines,
+            [OrderStatusEvent(merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by)],
+            [submission],
+            _creation_log(order, lines, shipping),
             [
-                FulfillmentLog(
-                    merchant=merchant,
-                    order=order,
-                    step="stock.reserved",
-                    message=", ".join(f"{line.quantity} × {line.variant.sku}" for line in lines),
-                ),
-                FulfillmentLog(
-                    merchant=merchant,
-                    order=order,
-                    step="shipping.quoted",
-                    outcome=LogOutcome.RETRY if shipping.note else LogOutcome.OK,
-                    message=shipping.log_message(currency),
-                ),
-            ]
+                audit_event(
+                    "order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference}
+                )
+            ],
         )
-        record_event("order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference})
         # Reserve last: the variant rows stay locked only from here to the commit.
         reserve_stock(merchant, lines)
         dispatch_submission(submission.pk)
@@ -191,6 +163,49 @@ def _write_order(
     }
     order.submission = submission
     return order
+
+
+def _new_order(
+    merchant: Merchant,
+    data: OrderInput,
+    lines: list[ResolvedLine],
+    shipping: _Shipping,
+    *,
+    by: User | None,
+    source: str,
+) -> Order:
+    subtotal = sum((unit_price(line.variant) * line.quantity for line in lines), ZERO)
+    return Order(
+        merchant=merchant,
+        reference=data.reference.strip(),
+        source=source,
+        customer_name=data.customer_name.strip(),
+        customer_email=data.customer_email.strip(),
+        customer_phone=data.customer_phone.strip(),
+        shipping_address=data.shipping_address,
+        shipping_method=shipping.method,
+        shipping_days=shipping.days,
+        shipping_cost=shipping.cost,
+        subtotal=subtotal,
+        total_amount=subtotal + shipping.cost,
+        currency=lines[0].variant.product.currency,
+        created_by=by,
+    )
+
+
+def _creation_log(order: Order, lines: list[ResolvedLine], shipping: _Shipping) -> list[FulfillmentLog]:
+    stock_reserved = ", ".join(f"{line.quantity} × {line.variant.sku}" for line in lines)
+    quoted = LogOutcome.RETRY if shipping.note else LogOutcome.OK
+    return [
+        FulfillmentLog(merchant_id=order.merchant_id, order=order, step="stock.reserved", message=stock_reserved),
+        FulfillmentLog(
+            merchant_id=order.merchant_id,
+            order=order,
+            step="shipping.quoted",
+            outcome=quoted,
+            message=shipping.log_message(order.currency),
+        ),
+    ]
 
 
 def _order_line(order: Order, line: ResolvedLine) -> OrderLine:
