@@ -14,7 +14,6 @@ from django.utils import timezone
 from nexusone.accounts.models import Merchant
 from nexusone.core.audit import audit_event
 from nexusone.core.inserts import insert_together
-from nexusone.notifications.choices import EventType
 from nexusone.suppliers.base import ShippingQuote, SupplierRateLimited, SupplierRejected, SupplierUnavailable
 from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
@@ -27,7 +26,7 @@ from .outbox import dispatch_submission
 from .reservations import refuse_if_short, reserve_stock
 from .settings import get_supplier_account
 from .shipping import choose_quote, quote_shipping
-from .status import announce_order, publish_status
+from .status import announce_new_order, publish_status
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import User
@@ -153,9 +152,7 @@ def _write_order(
         reserve_stock(merchant, lines)
         dispatch_submission(submission.pk)
         publish_status(order)
-        # Announced once the order is committed, outside the create transaction: creating stays within its
-        # query budget, and a crash in between loses only the notice, never the order.
-        transaction.on_commit(lambda: announce_order(order, EventType.ORDER_CREATED), robust=True)
+        announce_new_order(order)
     # What the caller renders needs no second round trip.
     order._prefetched_objects_cache = {
         "lines": _as_prefetched(order.lines.all(), order_lines),
