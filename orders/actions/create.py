@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from nexusone.accounts.models import Merchant
@@ -19,13 +19,13 @@ from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
 
 from ..choices import LogOutcome, OrderSource, OrderStatus
-from ..models import ZERO, FulfillmentLog, Order, OrderLine, OrderStatusEvent, SupplierSubmission
+from ..models import ZERO, FulfillmentLog, FulfillmentSettings, Order, OrderLine, OrderStatusEvent, SupplierSubmission
 from .errors import SupplierUnreachable
 from .lines import LineInput, OrderInput, ResolvedLine, catalog_variants, resolve_lines, supplier_lines, unit_price
 from .outbox import dispatch_submission
 from .reservations import refuse_if_short, reserve_stock
-from .settings import get_supplier_account
-from .shipping import choose_quote, quote_shipping
+from .settings import get_fulfillment_settings, get_supplier_account
+from .shipping import QuoteSource, choose_quote, quote_from, quote_shipping
 from .status import announce_new_order, publish_status
 
 if TYPE_CHECKING:
@@ -62,26 +62,20 @@ def create_order(
 ) -> tuple[Order, bool]:
     """Create an order, or return the one with the same reference (created=False, nothing reserved).
 
-    Reads: one query for the variants and whether the reference is taken, one for the CJ account (skipped when
-    the stock as read cannot cover the order). Writes: one transaction of single-statement inserts, the stock
-    reservation last. The unique reference stays the authority for duplicates that race past the read."""
+    Reads: one query for the variants, whether the reference is taken, the CJ account's id and the ship-from
+    country; the account row itself only when CJ must be asked for a quote (not when it is cached). Writes: one
+    transaction of one INSERT for every row and the stock reservation last. The unique reference stays the
+    authority for duplicates that race past the read."""
     reference = data.reference.strip()
     same_reference = Order.objects.for_merchant(merchant).filter(reference=reference).order_by().values("pk")
-    variants = (
-        list(catalog_variants(merchant, data.items).annotate(existing_order_id=Subquery(same_reference[:1])))
-        if data.items
-        else []
-    )
+    variants = list(_variants_with_context(merchant, data.items, same_reference)) if data.items else []
     existing_id = variants[0].existing_order_id if variants else same_reference.values_list("pk", flat=True).first()
     if existing_id is not None:
         return Order.objects.get(pk=existing_id), False
     lines = resolve_lines(merchant, data.items, variants)
     # Before asking the supplier anything: an order we cannot fill costs no quote (and no CJ call on a miss).
     refuse_if_short(lines)
-    account = get_supplier_account(merchant)
-    if account is None:
-        raise SupplierNotConnected()
-    shipping = _shipping_for(merchant, account, lines, data)
+    shipping = _shipping_for(merchant, _quote_source(merchant, variants[0]), lines, data)
     try:
         return _write_order(merchant, data, lines, shipping, by=by, source=source), True
     except IntegrityError:
@@ -92,14 +86,34 @@ def create_order(
         return existing, False
 
 
-def _shipping_for(
-    merchant: Merchant, account: SupplierAccount, lines: list[ResolvedLine], data: OrderInput
-) -> _Shipping:
+def _variants_with_context(merchant: Merchant, items: list[LineInput], same_reference: QuerySet) -> QuerySet:
+    """The items' variants, each carrying the order that already has this reference, the CJ account's id and the
+    ship-from country (the same on every row: read once, in the same query)."""
+    account = SupplierAccount.objects.for_merchant(merchant).filter(supplier="cj").order_by("pk").values("pk")
+    ship_from = FulfillmentSettings.objects.filter(merchant=merchant).values("from_country_code")
+    return catalog_variants(merchant, items).annotate(
+        existing_order_id=Subquery(same_reference[:1]),
+        cj_account_id=Subquery(account[:1]),
+        ship_from=Subquery(ship_from[:1]),
+    )
+
+
+def _quote_source(merchant: Merchant, variant: Any) -> QuoteSource:
+    """Who quotes this order, from what the variants' query read; a merchant without a CJ account or without
+    fulfillment settings yet takes the slower path that creates them (a platform key) or refuses."""
+    if variant.cj_account_id is not None and variant.ship_from is not None:
+        return QuoteSource(variant.cj_account_id, variant.ship_from)
+    account = get_supplier_account(merchant)
+    if account is None:
+        raise SupplierNotConnected()
+    return QuoteSource(account.pk, get_fulfillment_settings(merchant, account).from_country_code)
+
+
+def _shipping_for(merchant: Merchant, source: QuoteSource, lines: list[ResolvedLine], data: OrderInput) -> _Shipping:
     country = data.shipping_address.get("country_code", "").upper()
     try:
         quote = choose_quote(
-            quote_shipping(merchant, supplier_lines(lines), to_country_code=country, account=account),
-            data.shipping_method,
+            quote_from(merchant, source, supplier_lines(lines), to_country_code=country), data.shipping_method
         )
     except (SupplierUnavailable, SupplierRateLimited) as exc:
         # CJ is down, its circuit is open or it asks us to slow down: take the order now, quote again before it
