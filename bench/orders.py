@@ -185,13 +185,27 @@ def _median_ms(kinds: dict) -> dict[str, float]:
 
 def _profile(name: str, job) -> None:
     import cProfile
+    import gc
     import pstats
+    import time
+
+    paused = []
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            paused.append(-time.perf_counter())
+        else:
+            paused[-1] += time.perf_counter()
+
+    gc.callbacks.append(timed)
 
     profiler = cProfile.Profile()
     profiler.enable()
     for i in range(SAMPLES, SAMPLES + 50):
         job(i)
     profiler.disable()
+    gc.callbacks.remove(timed)
+    print(f"--- garbage collection: {len(paused)} runs, {sum(paused) * 1000 / 50:.2f} ms per request")
     print(f"--- profile: {name}, 50 requests, by own time")
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     print(f"--- profile: {name}, by cumulative time")
