@@ -48,6 +48,9 @@ def main() -> None:
     try:
         run()
     finally:
+        from nexusone.celery import app
+
+        app.control.purge()  # order notices queued for workers that never ran
         finish(old_name)
 
 
