@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import beat_init, setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexusone.settings")
 
@@ -21,3 +21,13 @@ def use_django_logging(**kwargs) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@beat_init.connect
+def run_beat_once(sender, **kwargs) -> None:
+    """Beat exactly once per database: take the lock before the first tick, or exit (nexusone.core.beat_lock)."""
+    from django.conf import settings
+
+    from nexusone.core.beat_lock import hold_beat_lock, lock_key
+
+    hold_beat_lock(sender, redis_url=settings.REDIS_URL, key=lock_key(settings.DATABASES["default"]["NAME"]))

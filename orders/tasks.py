@@ -48,3 +48,15 @@ def email_customer_task(order_id: str, kind: str, extra: dict | None = None) -> 
     order = Order.objects.select_related("merchant").filter(pk=order_id).first()
     if order is not None:
         actions.send_customer_email(order, kind, extra)
+
+
+@shared_task(name="orders.tasks.announce_order_task", ignore_result=True)
+@runs_for_merchant(model="orders.Order", object_arg="order_id")
+def announce_order_task(order_id: str, event: str) -> None:
+    """Tell the merchant's channels about an order (queued after its create commits)."""
+    from . import actions
+    from .models import Order
+
+    order = Order.objects.select_related("merchant").filter(pk=order_id).first()
+    if order is not None:
+        actions.announce_order(order, event)

@@ -25,9 +25,24 @@ def record_event(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
+    event = audit_event(action, merchant=merchant, actor=actor, target=target, data=data, request=request)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    action: str,
+    *,
+    merchant: Any = None,
+    actor: Any = None,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """The AuditEvent record_event writes, unsaved (for a caller that inserts it with other rows)."""
     if request is not None and actor is None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         merchant=merchant,
         actor=actor,

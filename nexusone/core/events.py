@@ -7,6 +7,7 @@ Publish after the change commits (`transaction.on_commit`), so a page never re-r
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from datetime import timedelta
@@ -26,9 +27,16 @@ def channel_for(merchant_id: object) -> str:
 
 
 def _redis():
+    return _client(settings.REDIS_URL)
+
+
+@functools.cache
+def _client(url: str):
+    """One client per URL and process: its connection pool keeps connections between publishes (a new client
+    each time opened a TCP connection per event) and opens new ones in a forked child."""
     import redis
 
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(url)
 
 
 def publish_event(merchant_id: object, kind: str, data: dict[str, Any] | None = None) -> None:

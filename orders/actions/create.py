@@ -6,28 +6,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from nexusone.accounts.models import Merchant
-from nexusone.core.audit import record_event
-from nexusone.notifications.choices import EventType
+from nexusone.core.audit import audit_event
+from nexusone.core.inserts import insert_together
 from nexusone.suppliers.base import ShippingQuote, SupplierRateLimited, SupplierRejected, SupplierUnavailable
 from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
 
 from ..choices import LogOutcome, OrderSource, OrderStatus
-from ..models import ZERO, FulfillmentLog, Order, OrderLine, OrderStatusEvent, SupplierSubmission
+from ..models import ZERO, FulfillmentLog, FulfillmentSettings, Order, OrderLine, OrderStatusEvent, SupplierSubmission
 from .errors import SupplierUnreachable
 from .lines import LineInput, OrderInput, ResolvedLine, catalog_variants, resolve_lines, supplier_lines, unit_price
 from .outbox import dispatch_submission
 from .reservations import refuse_if_short, reserve_stock
-from .settings import get_supplier_account
-from .shipping import choose_quote, quote_shipping
-from .status import announce_order, publish_status
+from .settings import get_fulfillment_settings, get_supplier_account
+from .shipping import QuoteSource, choose_quote, quote_from, quote_shipping
+from .status import announce_new_order, publish_status
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import User
@@ -63,26 +62,20 @@ def create_order(
 ) -> tuple[Order, bool]:
     """Create an order, or return the one with the same reference (created=False, nothing reserved).
 
-    Reads: one query for the variants and whether the reference is taken, one for the CJ account (skipped when
-    the stock as read cannot cover the order). Writes: one transaction of single-statement inserts, the stock
-    reservation last. The unique reference stays the authority for duplicates that race past the read."""
+    Reads: one query for the variants, whether the reference is taken, the CJ account's id and the ship-from
+    country; the account row itself only when CJ must be asked for a quote (not when it is cached). Writes: one
+    transaction of one INSERT for every row and the stock reservation last. The unique reference stays the
+    authority for duplicates that race past the read."""
     reference = data.reference.strip()
     same_reference = Order.objects.for_merchant(merchant).filter(reference=reference).order_by().values("pk")
-    variants = (
-        list(catalog_variants(merchant, data.items).annotate(existing_order_id=Subquery(same_reference[:1])))
-        if data.items
-        else []
-    )
+    variants = list(_variants_with_context(merchant, data.items, same_reference)) if data.items else []
     existing_id = variants[0].existing_order_id if variants else same_reference.values_list("pk", flat=True).first()
     if existing_id is not None:
         return Order.objects.get(pk=existing_id), False
     lines = resolve_lines(merchant, data.items, variants)
     # Before asking the supplier anything: an order we cannot fill costs no quote (and no CJ call on a miss).
     refuse_if_short(lines)
-    account = get_supplier_account(merchant)
-    if account is None:
-        raise SupplierNotConnected()
-    shipping = _shipping_for(merchant, account, lines, data)
+    shipping = _shipping_for(merchant, _quote_source(merchant, variants[0]), lines, data)
     try:
         return _write_order(merchant, data, lines, shipping, by=by, source=source), True
     except IntegrityError:
@@ -93,14 +86,34 @@ def create_order(
         return existing, False
 
 
-def _shipping_for(
-    merchant: Merchant, account: SupplierAccount, lines: list[ResolvedLine], data: OrderInput
-) -> _Shipping:
+def _variants_with_context(merchant: Merchant, items: list[LineInput], same_reference: QuerySet) -> QuerySet:
+    """The items' variants, each carrying the order that already has this reference, the CJ account's id and the
+    ship-from country (the same on every row: read once, in the same query)."""
+    account = SupplierAccount.objects.for_merchant(merchant).filter(supplier="cj").order_by("pk").values("pk")
+    ship_from = FulfillmentSettings.objects.filter(merchant=merchant).values("from_country_code")
+    return catalog_variants(merchant, items).annotate(
+        existing_order_id=Subquery(same_reference[:1]),
+        cj_account_id=Subquery(account[:1]),
+        ship_from=Subquery(ship_from[:1]),
+    )
+
+
+def _quote_source(merchant: Merchant, variant: Any) -> QuoteSource:
+    """Who quotes this order, from what the variants' query read; a merchant without a CJ account or without
+    fulfillment settings yet takes the slower path that creates them (a platform key) or refuses."""
+    if variant.cj_account_id is not None and variant.ship_from is not None:
+        return QuoteSource(variant.cj_account_id, variant.ship_from)
+    account = get_supplier_account(merchant)
+    if account is None:
+        raise SupplierNotConnected()
+    return QuoteSource(account.pk, get_fulfillment_settings(merchant, account).from_country_code)
+
+
+def _shipping_for(merchant: Merchant, source: QuoteSource, lines: list[ResolvedLine], data: OrderInput) -> _Shipping:
     country = data.shipping_address.get("country_code", "").upper()
     try:
         quote = choose_quote(
-            quote_shipping(merchant, supplier_lines(lines), to_country_code=country, account=account),
-            data.shipping_method,
+            quote_from(merchant, source, supplier_lines(lines), to_country_code=country), data.shipping_method
         )
     except (SupplierUnavailable, SupplierRateLimited) as exc:
         # CJ is down, its circuit is open or it asks us to slow down: take the order now, quote again before it
@@ -122,68 +135,38 @@ def _write_order(
     by: User | None,
     source: str,
 ) -> Order:
-    """The order, its lines, first status event, outbox row, log and audit rows, then the reservation."""
-    subtotal = sum((unit_price(line.variant) * line.quantity for line in lines), ZERO)
-    currency = lines[0].variant.product.currency
+    """The order, its lines, first status event, outbox row, log and audit rows in one INSERT statement, then the
+    reservation: a create is BEGIN, that INSERT, the reservation's two statements and COMMIT.
+
+    The creation is recorded by the order.created AuditEvent, the first status event and the fulfillment log;
+    auditlog's copy of every initial field would add an INSERT and the diffing of ~40 fields to each order (later
+    changes are still audit-logged with old and new values). None of these models has save() logic or signals."""
+    order = _new_order(merchant, data, lines, shipping, by=by, source=source)
+    order_lines = [_order_line(order, line) for line in lines]
+    # CJ's orderNumber is our order id, never the store's reference: two merchants (or a store's own CJ orders)
+    # may share a reference, and CJ answers a repeat with the existing order, which would bind this order to
+    # someone else's.
+    submission = SupplierSubmission(
+        merchant=merchant, order=order, idempotency_key=str(order.pk), next_attempt_at=timezone.now()
+    )
     with transaction.atomic():
-        # The creation is recorded by the order.created AuditEvent, the first status event and the
-        # fulfillment log; auditlog's copy of every initial field would add an INSERT and the diffing of
-        # ~40 fields to each order. Later changes are still audit-logged with old and new values.
-        with disable_auditlog():
-            order = Order.objects.create(
-                merchant=merchant,
-                reference=data.reference.strip(),
-                source=source,
-                customer_name=data.customer_name.strip(),
-                customer_email=data.customer_email.strip(),
-                customer_phone=data.customer_phone.strip(),
-                shipping_address=data.shipping_address,
-                shipping_method=shipping.method,
-                shipping_days=shipping.days,
-                shipping_cost=shipping.cost,
-                subtotal=subtotal,
-                total_amount=subtotal + shipping.cost,
-                currency=currency,
-                created_by=by,
-            )
-        order_lines = OrderLine.objects.bulk_create([_order_line(order, line) for line in lines])
-        OrderStatusEvent.objects.create(
-            merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by
-        )
-        submission = SupplierSubmission.objects.create(
-            # CJ's orderNumber is our order id, never the store's reference: two merchants (or a
-            # store's own CJ orders) may share a reference, and CJ answers a repeat with the
-            # existing order, which would bind this order to someone else's.
-            merchant=merchant,
-            order=order,
-            idempotency_key=str(order.pk),
-            next_attempt_at=timezone.now(),
-        )
-        FulfillmentLog.objects.bulk_create(
+        insert_together(
+            [order],
+            order_lines,
+            [OrderStatusEvent(merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by)],
+            [submission],
+            _creation_log(order, lines, shipping),
             [
-                FulfillmentLog(
-                    merchant=merchant,
-                    order=order,
-                    step="stock.reserved",
-                    message=", ".join(f"{line.quantity} × {line.variant.sku}" for line in lines),
-                ),
-                FulfillmentLog(
-                    merchant=merchant,
-                    order=order,
-                    step="shipping.quoted",
-                    outcome=LogOutcome.RETRY if shipping.note else LogOutcome.OK,
-                    message=shipping.log_message(currency),
-                ),
-            ]
+                audit_event(
+                    "order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference}
+                )
+            ],
         )
-        record_event("order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference})
         # Reserve last: the variant rows stay locked only from here to the commit.
         reserve_stock(merchant, lines)
         dispatch_submission(submission.pk)
         publish_status(order)
-        # Announced once the order is committed, outside the create transaction: creating stays within its
-        # query budget, and a crash in between loses only the notice, never the order.
-        transaction.on_commit(lambda: announce_order(order, EventType.ORDER_CREATED), robust=True)
+        announce_new_order(order)
     # What the caller renders needs no second round trip.
     order._prefetched_objects_cache = {
         "lines": _as_prefetched(order.lines.all(), order_lines),
@@ -191,6 +174,49 @@ def _write_order(
     }
     order.submission = submission
     return order
+
+
+def _new_order(
+    merchant: Merchant,
+    data: OrderInput,
+    lines: list[ResolvedLine],
+    shipping: _Shipping,
+    *,
+    by: User | None,
+    source: str,
+) -> Order:
+    subtotal = sum((unit_price(line.variant) * line.quantity for line in lines), ZERO)
+    return Order(
+        merchant=merchant,
+        reference=data.reference.strip(),
+        source=source,
+        customer_name=data.customer_name.strip(),
+        customer_email=data.customer_email.strip(),
+        customer_phone=data.customer_phone.strip(),
+        shipping_address=data.shipping_address,
+        shipping_method=shipping.method,
+        shipping_days=shipping.days,
+        shipping_cost=shipping.cost,
+        subtotal=subtotal,
+        total_amount=subtotal + shipping.cost,
+        currency=lines[0].variant.product.currency,
+        created_by=by,
+    )
+
+
+def _creation_log(order: Order, lines: list[ResolvedLine], shipping: _Shipping) -> list[FulfillmentLog]:
+    stock_reserved = ", ".join(f"{line.quantity} × {line.variant.sku}" for line in lines)
+    quoted = LogOutcome.RETRY if shipping.note else LogOutcome.OK
+    return [
+        FulfillmentLog(merchant_id=order.merchant_id, order=order, step="stock.reserved", message=stock_reserved),
+        FulfillmentLog(
+            merchant_id=order.merchant_id,
+            order=order,
+            step="shipping.quoted",
+            outcome=quoted,
+            message=shipping.log_message(order.currency),
+        ),
+    ]
 
 
 def _order_line(order: Order, line: ResolvedLine) -> OrderLine:

@@ -40,10 +40,16 @@ class ResolvedLine:
 
 
 def catalog_variants(merchant: Merchant, items: list[LineInput]) -> QuerySet[Variant]:
-    """The merchant's variants of every product the items name, with their products (in no particular order)."""
+    """The merchant's variants of every product the items name, with their products (in no particular order).
+
+    Without the product's supplier payload (CJ's whole product record, often kilobytes): no order reads it."""
     product_ids = {str(item.product_id) for item in items}
     return (
-        Variant.objects.for_merchant(merchant).filter(product_id__in=product_ids).select_related("product").order_by()
+        Variant.objects.for_merchant(merchant)
+        .filter(product_id__in=product_ids)
+        .select_related("product")
+        .defer("product__supplier_data")
+        .order_by()
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from .customer_emails import CUSTOMER_EMAIL_STATUSES, email_customer
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 # CJ order status → ours. CREATED/IN_CART/UNPAID: accepted, waiting for payment at CJ.
 SUPPLIER_STATUS_MAP: dict[str, str] = {
@@ -83,6 +86,22 @@ def announce_order(order: Order, event: str, *, from_status: str = "") -> None:
         title = f"Order {order.reference} is {order.get_status_display().lower()}"
     level = Level.SUCCESS if order.status == OrderStatus.DELIVERED else Level.INFO
     emit(order.merchant, event, payload, title=title, level=level, link=f"/orders/{order.pk}/")
+
+
+def announce_new_order(order: Order) -> None:
+    """After the create commits, a worker announces the order (orders.tasks.announce_order_task): the request
+    pays one queue message instead of the notice's rows and its own messages. With the queue unreachable it is
+    announced here, as before; a crash between the commit and the queue loses only the notice, never the order."""
+    from .. import tasks
+
+    def send() -> None:
+        try:
+            tasks.announce_order_task.delay(str(order.pk), EventType.ORDER_CREATED)
+        except Exception:  # noqa: BLE001 - the broker is down: announce in this process
+            logger.warning("Could not queue the notice of order %s; announcing it now", order.pk)
+            announce_order(order, EventType.ORDER_CREATED)
+
+    transaction.on_commit(send, robust=True)
 
 
 def transition_order(

@@ -169,7 +169,7 @@ def test_later_changes_of_an_order_are_still_audit_logged(merchant, account, var
 
 
 def test_a_new_order_and_its_status_changes_are_announced_to_the_merchant(
-    merchant, account, variant, django_capture_on_commit_callbacks
+    merchant, account, variant, django_capture_on_commit_callbacks, eager_celery
 ):
     from nexusone.notifications.models import Event
 
@@ -182,3 +182,25 @@ def test_a_new_order_and_its_status_changes_are_announced_to_the_merchant(
     assert created.link == f"/orders/{order.pk}/"
     changed = Event.objects.filter(type="order.status_changed").order_by("created_at")
     assert (changed[0].data["from_status"], changed[0].data["status"]) == ("pending", "confirmed")
+
+
+def test_a_new_order_is_announced_by_a_worker_or_here_when_the_queue_is_down(
+    merchant, account, variant, django_capture_on_commit_callbacks, monkeypatch
+):
+    from nexusone.notifications.models import Event
+    from orders import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.announce_order_task, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = actions.create_order(merchant, order_input(variant, 1, "#A1"))
+    assert queued == [(str(first.pk), "order.created")]
+    assert not Event.objects.filter(type="order.created").exists()  # the worker writes it
+
+    def broker_down(*args):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.announce_order_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.create_order(merchant, order_input(variant, 1, "#A2"))
+    assert Event.objects.get(type="order.created").data["reference"] == "#A2"

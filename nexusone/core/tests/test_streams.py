@@ -104,3 +104,17 @@ def test_a_user_past_the_cap_of_open_streams_gets_no_stream_and_polls(owner_clie
     assert response.status_code == 204
     assert not response.streaming
     assert response["Retry-After"] == str(settings.EVENT_STREAM_MAX_SECONDS)
+
+
+def test_publishing_events_reuses_one_redis_connection(monkeypatch):
+    from redis.connection import Connection
+
+    publish_event("m-3", "order.status", {"id": "warm-up"})
+    opened = []
+    real_connect = Connection._connect
+    monkeypatch.setattr(Connection, "_connect", lambda self: opened.append(self) or real_connect(self))
+
+    for number in range(5):
+        publish_event("m-3", "order.status", {"id": str(number)})
+
+    assert opened == []  # a client per event connected five times
