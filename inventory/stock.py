@@ -211,12 +211,20 @@ def resum_products(merchant_id: Any, product_ids: Iterable[Any]) -> tuple[list[P
     """Each product's figures = the sums of its variants' (a product without variants keeps its own).
 
     Returns the products as written and the merchant's inventory settings (None when it has none yet).
-    Several products are locked in pk order first, as variants are, so two writers never deadlock."""
+    The products are locked first, in pk order as variants are (two writers never deadlock), and summed in the
+    next statement: under READ COMMITTED a statement that waited for another writer's row lock would keep its
+    own older view of the variants and write stale sums (a writer that changed no variant holds none of their
+    locks, e.g. a stock read that found nothing new), while a statement started after the wait sees them all."""
     ids = sorted({str(pk) for pk in product_ids})
     if not ids:
         return [], None
-    if len(ids) > 1:
+    with transaction.atomic(savepoint=False):
         list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        return _resum(merchant_id, ids)
+
+
+def _resum(merchant_id: Any, ids: list[str]) -> tuple[list[ProductStock], InventorySettings | None]:
+    """The sums and what the stock rules need, for products the caller has locked."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(RESUM_SQL, [ids, merchant_id, merchant_id])

@@ -385,6 +385,41 @@ def test_the_write_phase_skips_a_row_whose_stock_moved_meanwhile(merchant, catal
     assert Variant.objects.get(pk=variant.pk).stock_quantity == 20
 
 
+def _row_as_read(product: Product, **changes) -> actions.ProductRow:
+    state = {
+        "supplier_stock": product.supplier_stock,
+        "cost_price": product.cost_price,
+        "price": product.price,
+        "is_active": product.is_active,
+        "is_available": product.is_available,
+        "auto_deactivated": product.auto_deactivated,
+        "missing_count": product.missing_count,
+        **changes,
+    }
+    return actions.ProductRow(product.pk, product.supplier_stock, **state)
+
+
+def test_the_write_phase_keeps_a_deactivation_made_after_the_sync_read_the_product(merchant, catalog):
+    product = Product.objects.get(external_id="PID-1")
+    read = _row_as_read(product, cost_price=Decimal("4.10"))  # read while active
+    Product.objects.filter(pk=product.pk).update(is_active=False, auto_deactivated=True)  # then an order sold it out
+
+    actions.write_changed_rows(merchant.pk, [read], [])
+
+    product.refresh_from_db()
+    assert (product.cost_price, product.is_active, product.auto_deactivated) == (Decimal("4.10"), False, True)
+
+
+def test_the_write_phase_still_deactivates_a_product_cj_lost(merchant, catalog):
+    product = Product.objects.get(external_id="PID-1")
+    lost = _row_as_read(product, is_active=False, is_available=False, missing_count=2)
+
+    actions.write_changed_rows(merchant.pk, [lost._replace(deactivates=True)], [])
+
+    product.refresh_from_db()
+    assert (product.is_active, product.is_available, product.auto_deactivated) == (False, False, False)
+
+
 def test_large_flushes_are_split_into_statements_of_the_write_batch_size(merchant, catalog, fake_supplier, monkeypatch):
     monkeypatch.setattr(write_module, "WRITE_BATCH_ROWS", 2)
     for pid in ("PID-1", "PID-2", "PID-3"):

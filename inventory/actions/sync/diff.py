@@ -26,6 +26,7 @@ SYNC_STATE_FIELDS = (
     "auto_deactivated",
     "missing_count",
 )
+ACTIVE = SYNC_STATE_FIELDS.index("is_active")
 MISSING_SYNCS_BEFORE_DEACTIVATION = 2
 
 
@@ -52,6 +53,9 @@ class ProductRow(NamedTuple):
     is_available: bool
     auto_deactivated: bool
     missing_count: int
+    # The sync turned the product off (CJ lost it). Otherwise `is_active`/`auto_deactivated` as read are not
+    # written back: an order or the stock rules may have changed them since the read.
+    deactivates: bool = False
 
 
 class VariantRow(NamedTuple):
@@ -108,7 +112,8 @@ def diff_products(
         after = sync_state(product)
         # A product whose variants changed is written too: its sums follow them in the same statement.
         if after != before or len(diff.variant_rows) > first_variant_row:
-            diff.product_rows.append(ProductRow(product.pk, old_stock, *after))
+            deactivates = before[ACTIVE] and not product.is_active
+            diff.product_rows.append(ProductRow(product.pk, old_stock, *after, deactivates=deactivates))
     return diff.product_rows, diff.variant_rows, diff.changes
 
 

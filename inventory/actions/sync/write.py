@@ -113,18 +113,26 @@ def write_changed_rows(
             )
             skipped += len(variant_rows) - cursor.rowcount
         if product_rows:
+            # Lock the products first and sum in the next statement: an UPDATE that waited for an order's lock
+            # on a product would otherwise sum the variants as they stood when it began (READ COMMITTED).
+            cursor.execute(
+                "SELECT id FROM inventory_product WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE",
+                [sorted(str(row.id) for row in product_rows)],
+            )
             columns = list(zip(*product_rows, strict=True))
             cursor.execute(
                 """UPDATE inventory_product AS t
                 SET supplier_stock = COALESCE(s.supplier, v.stock),
                     reserved_quantity = COALESCE(s.reserved, t.reserved_quantity),
                     stock_quantity = COALESCE(s.sellable, GREATEST(v.stock - t.reserved_quantity, 0)),
-                    cost_price = v.cost, price = v.price, is_active = v.active,
-                    is_available = v.available, auto_deactivated = v.auto, missing_count = v.missing,
+                    cost_price = v.cost, price = v.price,
+                    is_active = CASE WHEN v.deactivates THEN v.active ELSE t.is_active END,
+                    auto_deactivated = CASE WHEN v.deactivates THEN v.auto ELSE t.auto_deactivated END,
+                    is_available = v.available, missing_count = v.missing,
                     last_sync_at = %s, updated_at = %s
                 FROM unnest(%s::uuid[], %s::integer[], %s::integer[], %s::numeric[], %s::numeric[],
-                            %s::boolean[], %s::boolean[], %s::boolean[], %s::smallint[])
-                    AS v(id, old_stock, stock, cost, price, active, available, auto, missing)
+                            %s::boolean[], %s::boolean[], %s::boolean[], %s::smallint[], %s::boolean[])
+                    AS v(id, old_stock, stock, cost, price, active, available, auto, missing, deactivates)
                 -- the sums of the variants as just written (a product without variants keeps its own figure)
                 LEFT JOIN LATERAL (
                     SELECT SUM(pv.supplier_stock) AS supplier, SUM(pv.reserved_quantity) AS reserved,
