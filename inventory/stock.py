@@ -83,6 +83,8 @@ def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable
     """Hold units for an order, every variant or none, then settle the products (`product_ids` when known).
 
     Inside a caller's transaction this joins it (no savepoint): OutOfStock is raised and the caller rolls back."""
+    if len(quantities) == 1 and connection.vendor == "postgresql":
+        return _reserve_one_variant(merchant, *next(iter(quantities.items())))
     with transaction.atomic(savepoint=False):
         short = reserve_units(merchant.pk, quantities)
         if short:
@@ -90,6 +92,43 @@ def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable
             raise OutOfStock({pk: max(available.get(pk, 0), 0) for pk in short})
         product_ids = list(product_ids)
         settle(merchant, variant_ids=() if product_ids else list(quantities), product_ids=product_ids)
+
+
+# What the stock rules need of a product just written (ProductStock, then SETTINGS_FIELDS), for UPDATE … RETURNING.
+PRODUCT_STOCK_RETURNING = """p.id, p.stock_quantity, p.low_stock_threshold, p.is_active, p.auto_deactivated,
+    p.is_available, (SELECT a.kind FROM inventory_stockalert a WHERE a.product_id = p.id AND a.state = 'open' LIMIT 1),
+    st.low_stock_threshold, st.out_of_stock_action, st.reactivate_when_back
+"""
+
+# One variant (most orders): the variant's units and its product's figures in one statement, so the row locks
+# an order takes are held for one round trip. The product moves by the same units as the variant: a variant
+# that could cover them was above zero, so its sellable stock (and the product's sum) drops by exactly that
+# much. Adding to the row as it stands is safe when the UPDATE waited for another order's lock.
+_RESERVE_ONE = """
+WITH v AS (
+    UPDATE inventory_variant
+    SET reserved_quantity = reserved_quantity + %(units)s,
+        stock_quantity = GREATEST(supplier_stock - (reserved_quantity + %(units)s), 0)
+    WHERE id = %(variant)s AND merchant_id = %(merchant)s AND stock_quantity >= %(units)s
+    RETURNING product_id
+)
+UPDATE inventory_product AS p
+SET reserved_quantity = p.reserved_quantity + %(units)s, stock_quantity = GREATEST(p.stock_quantity - %(units)s, 0)
+FROM v LEFT JOIN inventory_inventorysettings AS st ON st.merchant_id = %(merchant)s
+WHERE p.id = v.product_id
+RETURNING """
+RESERVE_ONE_SQL = _RESERVE_ONE + PRODUCT_STOCK_RETURNING
+
+
+def _reserve_one_variant(merchant: Merchant, variant_id: Any, units: int) -> None:
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(RESERVE_ONE_SQL, {"units": units, "variant": str(variant_id), "merchant": str(merchant.pk)})
+            rows = cursor.fetchall()
+        if not rows:
+            available = Variant.objects.filter(pk=variant_id).values_list("stock_quantity", flat=True).first()
+            raise OutOfStock({variant_id: max(available or 0, 0)})
+        follow_rules(merchant, *_product_stock(merchant.pk, rows))
 
 
 def release(merchant: Merchant, quantities: Quantities) -> None:
@@ -179,7 +218,7 @@ class ProductStock(NamedTuple):
 
 # PostgreSQL: the sums and what the rules need in one statement (UPDATE … RETURNING); the order path
 # pays a single query when nothing crosses a threshold.
-RESUM_SQL = """
+_RESUM = """
 UPDATE inventory_product AS p
 SET supplier_stock = COALESCE(s.supplier, p.supplier_stock),
     reserved_quantity = COALESCE(s.reserved, p.reserved_quantity),
@@ -191,10 +230,8 @@ CROSS JOIN LATERAL (
     FROM inventory_variant pv WHERE pv.product_id = ids.id
 ) AS s
 WHERE p.id = ids.id AND p.merchant_id = %s
-RETURNING p.id, p.stock_quantity, p.low_stock_threshold, p.is_active, p.auto_deactivated, p.is_available,
-    (SELECT a.kind FROM inventory_stockalert a WHERE a.product_id = p.id AND a.state = 'open' LIMIT 1),
-    st.low_stock_threshold, st.out_of_stock_action, st.reactivate_when_back
-"""
+RETURNING """
+RESUM_SQL = _RESUM + PRODUCT_STOCK_RETURNING
 SETTINGS_FIELDS = ("low_stock_threshold", "out_of_stock_action", "reactivate_when_back")
 
 
@@ -228,10 +265,7 @@ def _resum(merchant_id: Any, ids: list[str]) -> tuple[list[ProductStock], Invent
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(RESUM_SQL, [ids, merchant_id, merchant_id])
-            rows = cursor.fetchall()
-        size = len(ProductStock._fields)
-        settings_row = rows[0][size:] if rows and rows[0][size] is not None else None
-        return [ProductStock(*row[:size]) for row in rows], _settings(merchant_id, settings_row)
+            return _product_stock(merchant_id, cursor.fetchall())
     products = Product.objects.filter(pk__in=ids, merchant_id=merchant_id)
     products.update(
         supplier_stock=Coalesce(_variant_sum("supplier_stock"), F("supplier_stock")),
@@ -241,6 +275,13 @@ def _resum(merchant_id: Any, ids: list[str]) -> tuple[list[ProductStock], Invent
     rows = products.annotate(open_alert_kind=Subquery(_open_alert().values("kind"))).values_list(*ProductStock._fields)
     settings_row = InventorySettings.objects.filter(merchant_id=merchant_id).values_list(*SETTINGS_FIELDS).first()
     return [ProductStock(*row) for row in rows], _settings(merchant_id, settings_row)
+
+
+def _product_stock(merchant_id: Any, rows: list[tuple]) -> tuple[list[ProductStock], InventorySettings | None]:
+    """Rows of PRODUCT_STOCK_RETURNING: the products as written, and the merchant's settings if it has any."""
+    size = len(ProductStock._fields)
+    settings_row = rows[0][size:] if rows and rows[0][size] is not None else None
+    return [ProductStock(*row[:size]) for row in rows], _settings(merchant_id, settings_row)
 
 
 def _settings(merchant_id: Any, row: Sequence[Any] | None) -> InventorySettings | None:
@@ -254,7 +295,11 @@ def settle(merchant: Merchant, *, variant_ids: Iterable[Any] = (), product_ids: 
     variant_ids = list(variant_ids)
     if variant_ids:
         ids.update(str(pk) for pk in Variant.objects.filter(pk__in=variant_ids).values_list("product_id", flat=True))
-    written, inventory_settings = resum_products(merchant.pk, ids)
+    follow_rules(merchant, *resum_products(merchant.pk, ids))
+
+
+def follow_rules(merchant: Merchant, written: list[ProductStock], inventory_settings: InventorySettings | None) -> None:
+    """After products' figures were written: the stock rules where they change something, and the live update."""
     inventory_settings = inventory_settings or _inventory_settings(merchant)
     apply_stock_rules(merchant, [row.id for row in written if row.needs_rules(inventory_settings)], inventory_settings)
     publish_stock_changed(merchant.pk, [row.id for row in written])

@@ -43,6 +43,30 @@ def test_held_units_leave_sellable_stock_and_the_product_sums_follow(merchant, v
     assert (product.supplier_stock, product.reserved_quantity, product.stock_quantity) == (15, 9, 6)
 
 
+def test_units_held_on_one_variant_move_the_product_as_summing_its_variants_would(merchant, variants):
+    plenty, _ = variants
+
+    stock.reserve(merchant, {plenty.pk: 4})  # one variant: the variant and its product in one statement
+    product = Product.objects.get(pk=plenty.product_id)
+    held = (product.supplier_stock, product.reserved_quantity, product.stock_quantity)
+    stock.resum_products(merchant.pk, [product.pk])
+    product.refresh_from_db()
+
+    assert figures(plenty) == (10, 4, 6)
+    assert held == (product.supplier_stock, product.reserved_quantity, product.stock_quantity) == (15, 4, 11)
+
+
+def test_a_one_variant_reservation_it_cannot_cover_holds_nothing(merchant, variants):
+    _, scarce = variants
+
+    with pytest.raises(stock.OutOfStock) as refused, transaction.atomic():
+        stock.reserve(merchant, {scarce.pk: 6})
+
+    assert refused.value.available == {scarce.pk: 5}
+    assert figures(scarce) == (5, 0, 5)
+    assert Product.objects.get(pk=scarce.product_id).reserved_quantity == 0
+
+
 def test_released_units_are_for_sale_again(merchant, variants):
     plenty, _ = variants
     stock.reserve(merchant, {plenty.pk: 4})
