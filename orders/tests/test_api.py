@@ -295,8 +295,8 @@ def test_creating_an_order_through_the_api_takes_at_most_ten_queries(
 
     # user with membership; variants with the reference check, the CJ account's id and the ship-from country
     # (the quote is cached: the account row is not read); savepoint (BEGIN in production); one INSERT of the
-    # order, lines, status event, outbox row, fulfillment log rows and audit event; the stock reservation; the
-    # product's sums; release (COMMIT): 7 today, 10 is the budget.
+    # order, lines, status event, outbox row, fulfillment log rows and audit event; the stock reservation with
+    # the product's figures; release (COMMIT): 6 today, 10 is the budget.
     with django_assert_max_num_queries(10):
         response = api.post("/api/order-fulfillment", create_body(variant, 1, "#W2"), format="json")
 
