@@ -129,3 +129,19 @@ def _role_warnings(connection) -> list[checks.CheckMessage]:
             id="nexusone.W003",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def billing_takes_payment_in_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check --deploy`: with the manual provider an owner changes plan without paying (DESIGN §7)."""
+    from django.conf import settings
+
+    if settings.DEBUG or settings.BILLING_PROVIDER != "manual":
+        return []
+    return [
+        checks.Warning(
+            "BILLING_PROVIDER is 'manual' outside DEBUG: store owners can change plan without paying.",
+            hint="Set BILLING_PROVIDER=stripe with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in production.",
+            id="nexusone.W004",
+        )
+    ]

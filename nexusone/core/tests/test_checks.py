@@ -55,3 +55,16 @@ def test_a_partial_index_led_by_merchant_does_not_count():
             ]
 
     assert [e.id for e in tenant_tables_indexed_by_merchant(models=[Job])] == ["nexusone.E001"]
+
+
+def test_the_deploy_check_warns_when_billing_takes_no_payment_outside_debug(settings):
+    from nexusone.core.checks import billing_takes_payment_in_production
+
+    settings.DEBUG, settings.BILLING_PROVIDER = False, "manual"
+    assert [w.id for w in billing_takes_payment_in_production()] == ["nexusone.W004"]
+
+    settings.BILLING_PROVIDER = "stripe"
+    assert billing_takes_payment_in_production() == []
+
+    settings.DEBUG, settings.BILLING_PROVIDER = True, "manual"
+    assert billing_takes_payment_in_production() == []
