@@ -125,9 +125,16 @@ def forked_pool():
     for connection in connections.all():
         if getattr(connection, "pool", None) is not None:
             connection.close_pool()
-    pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("fork"), initializer=_settle_worker)
     list(pool.map(_started, range(PROCESSES)))
     return pool
+
+
+def _settle_worker() -> None:
+    """Each forked process starts as a production worker does (nexusone/gunicorn_conf.py post_worker_init)."""
+    from nexusone.core.runtime import settle_worker
+
+    settle_worker()
 
 
 def _started(_: int) -> int:

@@ -34,3 +34,10 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Gunicorn's control socket defaults to one path per user: a second server on the host (a benchmark,
 # a test) would take it over. Signals do the same job (HUP: graceful reload, TTIN/TTOU: ±1 worker).
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has imported the app: settle it before it serves (nexusone.core.runtime)."""
+    from nexusone.core.runtime import settle_worker
+
+    settle_worker()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 
 class StrictFieldsMixin:
@@ -25,15 +25,32 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
-class BuiltOnceFieldsMixin:
-    """ModelSerializer works out its fields from the model for every serializer instance.
+class SharedFieldsMixin:
+    """One set of bound fields per serializer class, shared by every instance of it.
 
-    The result only depends on the class, so it is built once and copied, as DRF copies declared fields."""
+    DRF deep-copies every declared field (a nested serializer's fields too) for each serializer instance, and a
+    ModelSerializer works its fields out from the model each time: most of a small request's serializer cost.
+    Fields keep no state of their own while they validate or render, so one bound set serves every instance and
+    thread. Only for serializers whose fields and `get_*` methods read neither `context` nor `instance` (those
+    see a context-free prototype of the class). A partial serializer (PATCH) builds its own, as DRF does."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    @property
+    def fields(self) -> BindingDict:
+        if getattr(self, "partial", False):
+            own = self.__dict__.get("_own_fields")
+            if own is None:
+                own = self.__dict__["_own_fields"] = _bound_fields(self)
+            return own
         cls = type(self)
-        built = cls.__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()  # type: ignore[misc]
-            cls._built_fields = built
-        return copy.deepcopy(built)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = _bound_fields(cls())
+            cls._shared_fields = shared
+        return shared
+
+
+def _bound_fields(serializer: serializers.Serializer) -> BindingDict:
+    fields = BindingDict(serializer)
+    for name, field in serializer.get_fields().items():
+        fields[name] = field
+    return fields

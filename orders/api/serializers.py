@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from nexusone.core.serializers import BuiltOnceFieldsMixin, StrictFieldsMixin
+from nexusone.core.serializers import SharedFieldsMixin, StrictFieldsMixin
 
 from .. import actions
 from ..countries import is_country_code
@@ -16,8 +16,8 @@ from ..models import Order, OrderLine
 ACTIONS = ("create", "quote", "cancel", "refund", "retry", "refresh_tracking")
 
 
-class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
-    pass
+class StrictSerializer(SharedFieldsMixin, StrictFieldsMixin, serializers.Serializer):
+    """A request body: unknown fields refused; one set of fields per class (none reads the context)."""
 
 
 class CountryCodeField(serializers.CharField):
@@ -122,7 +122,7 @@ class RefundSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class OrderItemSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
+class OrderItemSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     product_id = serializers.UUIDField(read_only=True)
     variant_id = serializers.UUIDField(read_only=True)
 
@@ -141,7 +141,7 @@ class OrderItemSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
         ]
 
 
-class OrderSerializer(BuiltOnceFieldsMixin, serializers.ModelSerializer):
+class OrderSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     customer = serializers.SerializerMethodField()
     items = OrderItemSerializer(source="lines", many=True, read_only=True)
     tracking_number = serializers.SerializerMethodField()

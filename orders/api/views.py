@@ -33,6 +33,8 @@ from .serializers import (
 
 # Extension tokens are refused here by their authentication: these views name no extension scope.
 ORDER_PERMISSIONS = [IsMerchantMember]
+# Checks the body's `action` before its serializer is chosen (a field keeps no state between validations).
+ACTION_FIELD = serializers.ChoiceField(choices=ACTIONS)
 
 
 def order_queryset() -> QuerySet:
@@ -52,7 +54,7 @@ class OrderFulfillmentView(APIView):
         # The action picks the body's serializer; a lone field checks it (ActionSerializer documents it).
         raw = request.data.get("action", empty) if isinstance(request.data, dict) else empty
         try:
-            action = serializers.ChoiceField(choices=ACTIONS).run_validation(raw)
+            action = ACTION_FIELD.run_validation(raw)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"action": exc.detail}) from exc
         merchant = get_api_merchant(request)
