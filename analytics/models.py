@@ -189,3 +189,26 @@ class ProductWindow(MerchantOwned):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.days} days"
+
+
+class CategoryWindow(MerchantOwned):
+    """A category's revenue over a preset window: the sum of its products' ProductWindow revenue.
+
+    Kept by triggers (migration 0006) on analytics_productwindow and on a product's category; `category_id`
+    is empty for products without one. No foreign key: a deleted category's products move first (its rows
+    are then zero and read as uncategorised)."""
+
+    id = models.BigAutoField(primary_key=True)
+    category_id = models.UUIDField(null=True, blank=True)
+    days = models.PositiveSmallIntegerField()
+    revenue = _money()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "category_id", "days"], name="category_window_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.days} days"

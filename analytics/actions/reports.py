@@ -326,8 +326,8 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
 
 
-# A preset's category sums from the product windows (analytics.actions.windows): last week is the 14 days
-# less the 7, last month the 60 less the 30.
+# A preset's category sums from the category windows (analytics.actions.windows): last week is the 14 days
+# less the 7, last month the 60 less the 30. Grouped by name, as the product days are.
 CATEGORY_WINDOWS_SQL = """
 SELECT COALESCE(c.name, 'Uncategorised') AS category,
     COALESCE(SUM(w.revenue) FILTER (WHERE w.days = %s), 0) AS period,
@@ -335,10 +335,9 @@ SELECT COALESCE(c.name, 'Uncategorised') AS category,
     COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 14), 0) - COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 7), 0),
     COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 30), 0) AS month,
     COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 60), 0) - COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 30), 0)
-FROM analytics_productwindow w
-JOIN inventory_product p ON p.id = w.product_id AND p.merchant_id = %s
-LEFT JOIN inventory_category c ON c.id = p.category_id
-WHERE w.merchant_id = %s AND w.days IN (%s, 7, 14, 30, 60) AND w.lines > 0
+FROM analytics_categorywindow w
+LEFT JOIN inventory_category c ON c.id = w.category_id AND c.merchant_id = %s
+WHERE w.merchant_id = %s AND w.days IN (%s, 7, 14, 30, 60)
 GROUP BY 1
 ORDER BY 2 DESC, 1
 """

@@ -10,8 +10,9 @@ from django.utils import timezone
 from analytics import actions
 from analytics.actions import reports, windows
 from analytics.models import ProductWindow, RollupVersion
+from inventory.models import Product
 from orders.models import Order
-from tests.factories import ProductFactory
+from tests.factories import CategoryFactory, ProductFactory
 
 from .conftest import Item, cancel, make_order, refund
 
@@ -167,3 +168,22 @@ def test_custom_ranges_read_the_product_days(merchant):
     assert windows.window_of(merchant, actions.Period.ending(today, 31)) is None
     assert windows.window_of(merchant, actions.Period.ending(today - timedelta(days=1), 30)) is None
     assert windows.window_of(merchant, actions.Period.ending(today, 30)) == 30
+
+
+def test_moving_products_between_categories_moves_their_window_revenue(merchant, sales, box, lamp, category):
+    today = day("2026-03-31")
+    assert_same(merchant, today)
+    garden = CategoryFactory(merchant=merchant, name="Garden")
+
+    Product.objects.filter(pk=lamp.pk).update(category=garden)
+    assert {row["category"] for row in from_windows(merchant, today, 30)[1]} == {"Garden", "Home"}
+    assert_same(merchant, today)
+
+    box.category = garden
+    box.save()
+    assert_same(merchant, today)
+
+    garden.delete()  # its products become uncategorised
+    assert [row["category"] for row in from_windows(merchant, today, 30)[1]] == ["Uncategorised"]
+    assert_same(merchant, today)
+    assert_same(merchant, day("2026-04-02"))
