@@ -162,8 +162,9 @@ class RollupVersion(MerchantOwned):
 
 
 # The preset windows kept per product (analytics.actions.windows): the page's presets (7, 30, 90 days ending
-# today) and the ones the category trends compare them with (last week = 14 - 7, last month = 60 - 30).
-WINDOW_DAYS = (7, 14, 30, 60, 90)
+# today), the ones the category trends compare them with (last week = 14 - 7, last month = 60 - 30) and the
+# reorder window (28 days).
+WINDOW_DAYS = (7, 14, 28, 30, 60, 90)
 
 
 class ProductWindow(MerchantOwned):

@@ -17,6 +17,7 @@ from inventory.models import Product
 
 from ..choices import Stage
 from ..models import ZERO, MerchantDay, ProductDay, ProductWindow, StockDay
+from . import windows
 from .facts import BUCKET_EDGES, bucket_value, percentile
 from .periods import Period, store_today
 
@@ -240,7 +241,20 @@ def reorder_window(merchant: Merchant, today: date | None = None) -> Period:
 
 
 def recent_units_peak(merchant: Merchant, today: date | None = None) -> int:
-    """The most units one product sold in the reorder window (0 when nothing sold)."""
+    """The most units one product sold in the reorder window (0 when nothing sold); from the window rows when
+    the window ends today (analytics.actions.windows)."""
+    if windows.kept() and (today is None or today == store_today(merchant)):
+        return window_units_peak(merchant, windows.current_windows(merchant))
+    return days_units_peak(merchant, today)
+
+
+def window_units_peak(merchant: Merchant, as_of: date) -> int:
+    """`days_units_peak` from the product windows, once `windows.current_windows` moved them to `as_of`."""
+    rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, lines__gt=0)
+    return rows.aggregate(peak=Max("units"))["peak"] or 0
+
+
+def days_units_peak(merchant: Merchant, today: date | None = None) -> int:
     per_product = (
         product_days(merchant, reorder_window(merchant, today))
         .filter(lines__gt=0)

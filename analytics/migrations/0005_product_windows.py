@@ -36,7 +36,7 @@ BEGIN
     END IF;
     INSERT INTO analytics_productwindow (merchant_id, product_id, days, lines, units, revenue, cost)
     SELECT NEW.merchant_id, NEW.product_id, w.days, d_lines, d_units, d_revenue, d_cost
-    FROM unnest(ARRAY[7, 14, 30, 60, 90]) AS w(days)
+    FROM unnest(ARRAY[7, 14, 28, 30, 60, 90]) AS w(days)
     WHERE NEW.day > as_of - w.days
     ON CONFLICT (merchant_id, product_id, days) DO UPDATE SET
         lines = analytics_productwindow.lines + EXCLUDED.lines,

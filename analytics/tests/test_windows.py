@@ -44,6 +44,8 @@ def from_windows(merchant, today: date, days: int) -> tuple[list, list]:
 def assert_same(merchant, today: date) -> None:
     for days in windows.PRESETS:
         assert from_windows(merchant, today, days) == from_days(merchant, today, days), (today, days)
+    windows.current_windows(merchant, today)
+    assert reports.window_units_peak(merchant, today) == reports.days_units_peak(merchant, today), today
 
 
 def window_rows(merchant) -> set:
@@ -81,6 +83,7 @@ def test_windows_equal_the_product_days_on_every_day_they_roll_over(merchant, sa
 
     assert RollupVersion.objects.get(merchant=merchant).windows_as_of == day("2026-08-10")
     assert from_windows(merchant, day("2026-03-31"), 30)[0]  # the comparison saw sales
+    assert reports.days_units_peak(merchant, day("2026-03-31")) == 7  # and reorder peaks: the box 2 + 5 (not refunded)
 
 
 def test_windows_jump_forward_and_back(merchant, sales):
