@@ -271,6 +271,20 @@ def reorder_stock_bound(peak_units: int) -> int:
     return math.ceil(Fraction(peak_units * REORDER_UNDER_DAYS, REORDER_WINDOW_DAYS))
 
 
+def _sold_in_reorder_window(merchant: Merchant, today: date | None, stock_below: int | None) -> QuerySet:
+    """Units sold per product in the reorder window (`sold`), with its name and stock: one window row per
+    product when the window ends today (analytics.actions.windows), else the window's product days summed."""
+    if windows.kept() and (today is None or today == store_today(merchant)):
+        windows.current_windows(merchant)
+        rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, lines__gt=0)
+    else:
+        rows = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
+    if stock_below is not None:
+        rows = rows.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
+    rows = rows.values("product_id", "product__name", "product__stock_quantity")
+    return rows.annotate(sold=F("units")) if rows.model is ProductWindow else rows.annotate(sold=Sum("units"))
+
+
 def reorder_suggestions(
     merchant: Merchant, *, limit: int = 20, today: date | None = None, stock_below: int | None = None
 ) -> list[dict[str, Any]]:
@@ -279,12 +293,8 @@ def reorder_suggestions(
     Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database.
     `stock_below` (from `reorder_stock_bound`) lets it read only the products with so little stock."""
     stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
-    days = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
-    if stock_below is not None:
-        days = days.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
     rows = (
-        days.values("product_id", "product__name", "product__stock_quantity")
-        .annotate(sold=Sum("units"))
+        _sold_in_reorder_window(merchant, today, stock_below)
         .filter(sold__gt=0)
         .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
         .filter(cover__lt=REORDER_UNDER_DAYS)

@@ -190,3 +190,23 @@ def test_moving_products_between_categories_moves_their_window_revenue(merchant,
     assert [row["category"] for row in from_windows(merchant, today, 30)[1]] == ["Uncategorised"]
     assert_same(merchant, today)
     assert_same(merchant, day("2026-04-02"))
+
+
+def test_reorder_suggestions_from_the_windows_equal_those_from_the_product_days(merchant, box, lamp, monkeypatch):
+    now = timezone.now()
+    mug = ProductFactory(merchant=merchant, name="Mug", stock_quantity=1)
+    for age, item in (
+        (1, Item(box, 60, "10.00", "4.00")),
+        (27, Item(lamp, 20, "30.00", "9.00")),
+        (29, Item(mug, 50, "5.00", "1.00")),
+        (0, Item(mug, 8, "5.00", "1.00")),
+    ):
+        actions.record_order(make_order(merchant, [item], confirmed_at=now - timedelta(days=age)).pk)
+    peak = reports.recent_units_peak(merchant)
+    from_windows = [reports.reorder_suggestions(merchant), reports.reorder_suggestions(merchant, stock_below=5)]
+
+    monkeypatch.setattr(windows, "kept", lambda: False)
+
+    assert peak == reports.recent_units_peak(merchant) == 60
+    assert from_windows == [reports.reorder_suggestions(merchant), reports.reorder_suggestions(merchant, stock_below=5)]
+    assert {row["name"] for row in from_windows[0]} == {"Storage Box", "Desk Lamp", "Mug"}
