@@ -150,9 +150,66 @@ class RollupVersion(MerchantOwned):
 
     id = models.BigAutoField(primary_key=True)
     version = models.BigIntegerField(default=0)
+    windows_as_of = models.DateField(
+        null=True, blank=True, help_text="The store day the ProductWindow rows end on; empty: not built yet."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["merchant"], name="rollup_version_unique")]
 
     def __str__(self) -> str:
         return f"{self.merchant_id} v{self.version}"
+
+
+# The preset windows kept per product (analytics.actions.windows): the page's presets (7, 30, 90 days ending
+# today), the ones the category trends compare them with (last week = 14 - 7, last month = 60 - 30) and the
+# reorder window (28 days).
+WINDOW_DAYS = (7, 14, 28, 30, 60, 90)
+
+
+class ProductWindow(MerchantOwned):
+    """A product's order figures over the last `days` store days up to the store's `RollupVersion.windows_as_of`,
+    summed over its product days with lines (what top products and category trends rank by).
+
+    Kept by a PostgreSQL trigger on ProductDay (migration 0005), so every writer of the per-day rows keeps it
+    too, and moved to a new day by analytics.actions.windows.current_windows."""
+
+    id = models.BigAutoField(primary_key=True)
+    product = models.ForeignKey("inventory.Product", on_delete=models.CASCADE, related_name="+", db_index=False)
+    days = models.PositiveSmallIntegerField()
+    lines = models.IntegerField(default=0)
+    units = models.IntegerField(default=0)
+    revenue = _money()
+    cost = _money()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "product", "days"], name="product_window_unique"),
+        ]
+        indexes = [models.Index(fields=["merchant", "days", "-revenue", "product"], name="product_window_top")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.days} days"
+
+
+class CategoryWindow(MerchantOwned):
+    """A category's revenue over a preset window: the sum of its products' ProductWindow revenue.
+
+    Kept by triggers (migration 0006) on analytics_productwindow and on a product's category; `category_id`
+    is empty for products without one. No foreign key: a deleted category's products move first (its rows
+    are then zero and read as uncategorised)."""
+
+    id = models.BigAutoField(primary_key=True)
+    category_id = models.UUIDField(null=True, blank=True)
+    days = models.PositiveSmallIntegerField()
+    revenue = _money()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merchant", "category_id", "days"], name="category_window_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.days} days"

@@ -15,6 +15,7 @@ from .reports import (
     top_products,
 )
 from .versions import remembered, reorder_suggestions, rollup_version
+from .windows import current_windows, window_of
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant
@@ -39,6 +40,9 @@ def summary(merchant: Merchant, period: Period) -> dict[str, Any]:
 
 def period_figures(merchant: Merchant, period: Period) -> dict[str, Any]:
     """The summary's figures that depend on the rollups and catalog only (what the cache keeps)."""
+    window = window_of(merchant, period)
+    if window:
+        current_windows(merchant, period.end)
     totals = store_totals(merchant, period)
     f = totals.figures
     return {
@@ -52,8 +56,8 @@ def period_figures(merchant: Merchant, period: Period) -> dict[str, Any]:
         "fulfillment_hours": fulfillment_hours(totals.histograms),
         "turnover": ratio(f["units"], totals.average_stock) if totals.average_stock else None,
         "satisfaction": {"average": ratio(f["rating_sum"], f["rating_count"]), "count": f["rating_count"]},
-        "top_products": top_products(merchant, period),
-        "categories": category_trends(merchant, period),
+        "top_products": top_products(merchant, period, window=window),
+        "categories": category_trends(merchant, period, window=window),
         "series": totals.series,
         "fulfillment_distribution": fulfillment_distribution(totals.histograms),
     }

@@ -16,7 +16,8 @@ from django.db.models.functions import Cast, Greatest, TruncWeek
 from inventory.models import Product
 
 from ..choices import Stage
-from ..models import ZERO, MerchantDay, ProductDay, StockDay
+from ..models import ZERO, MerchantDay, ProductDay, ProductWindow, StockDay
+from . import windows
 from .facts import BUCKET_EDGES, bucket_value, percentile
 from .periods import Period, store_today
 
@@ -192,8 +193,11 @@ def product_row(row: dict[str, Any], stock: dict[str, float], names: dict[str, s
     }
 
 
-def top_products(merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS) -> list[dict[str, Any]]:
-    rows = list(product_figures(merchant, period, sums=("units",)).filter(lines__gt=0)[:limit])
+def top_products(
+    merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS, window: int | None = None
+) -> list[dict[str, Any]]:
+    """The best sellers by revenue; `window` (a preset, see analytics.actions.windows): from its rows."""
+    rows = _window_top(merchant, window, limit) if window else _days_top(merchant, period, limit)
     names = product_names(merchant, [r["product_id"] for r in rows])
     return [
         {
@@ -207,6 +211,28 @@ def top_products(merchant: Merchant, period: Period, limit: int = TOP_PRODUCTS) 
     ]
 
 
+def _days_top(merchant: Merchant, period: Period, limit: int) -> list[dict[str, Any]]:
+    return list(product_figures(merchant, period, sums=("units",)).filter(lines__gt=0)[:limit])
+
+
+def _window_top(merchant: Merchant, window: int, limit: int) -> list[dict[str, Any]]:
+    """An index scan on (merchant, days, revenue DESC, product): the rows `_days_top` would sum."""
+    rows = (
+        ProductWindow.objects.filter(merchant=merchant, days=window, lines__gt=0)
+        .order_by("-revenue", "product_id")
+        .values("product_id", "units", "revenue", "cost")[:limit]
+    )
+    return [
+        {
+            "product_id": r["product_id"],
+            "sum_units": r["units"],
+            "sum_revenue": r["revenue"],
+            "sum_margin": r["revenue"] - r["cost"],
+        }
+        for r in rows
+    ]
+
+
 # --- reorder, categories, seasons ----------------------------------------------------------------------------
 
 
@@ -215,7 +241,20 @@ def reorder_window(merchant: Merchant, today: date | None = None) -> Period:
 
 
 def recent_units_peak(merchant: Merchant, today: date | None = None) -> int:
-    """The most units one product sold in the reorder window (0 when nothing sold)."""
+    """The most units one product sold in the reorder window (0 when nothing sold); from the window rows when
+    the window ends today (analytics.actions.windows)."""
+    if windows.kept() and (today is None or today == store_today(merchant)):
+        return window_units_peak(merchant, windows.current_windows(merchant))
+    return days_units_peak(merchant, today)
+
+
+def window_units_peak(merchant: Merchant, as_of: date) -> int:
+    """`days_units_peak` from the product windows, once `windows.current_windows` moved them to `as_of`."""
+    rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, lines__gt=0)
+    return rows.aggregate(peak=Max("units"))["peak"] or 0
+
+
+def days_units_peak(merchant: Merchant, today: date | None = None) -> int:
     per_product = (
         product_days(merchant, reorder_window(merchant, today))
         .filter(lines__gt=0)
@@ -232,6 +271,20 @@ def reorder_stock_bound(peak_units: int) -> int:
     return math.ceil(Fraction(peak_units * REORDER_UNDER_DAYS, REORDER_WINDOW_DAYS))
 
 
+def _sold_in_reorder_window(merchant: Merchant, today: date | None, stock_below: int | None) -> QuerySet:
+    """Units sold per product in the reorder window (`sold`), with its name and stock: one window row per
+    product when the window ends today (analytics.actions.windows), else the window's product days summed."""
+    if windows.kept() and (today is None or today == store_today(merchant)):
+        windows.current_windows(merchant)
+        rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, lines__gt=0)
+    else:
+        rows = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
+    if stock_below is not None:
+        rows = rows.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
+    rows = rows.values("product_id", "product__name", "product__stock_quantity")
+    return rows.annotate(sold=F("units")) if rows.model is ProductWindow else rows.annotate(sold=Sum("units"))
+
+
 def reorder_suggestions(
     merchant: Merchant, *, limit: int = 20, today: date | None = None, stock_below: int | None = None
 ) -> list[dict[str, Any]]:
@@ -240,12 +293,8 @@ def reorder_suggestions(
     Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database.
     `stock_below` (from `reorder_stock_bound`) lets it read only the products with so little stock."""
     stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
-    days = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
-    if stock_below is not None:
-        days = days.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
     rows = (
-        days.values("product_id", "product__name", "product__stock_quantity")
-        .annotate(sold=Sum("units"))
+        _sold_in_reorder_window(merchant, today, stock_below)
         .filter(sold__gt=0)
         .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
         .filter(cover__lt=REORDER_UNDER_DAYS)
@@ -301,8 +350,35 @@ def _decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
 
 
-def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
-    """Revenue per category in the period, with week over week and month over month (30 days) up to its end."""
+# A preset's category sums from the category windows (analytics.actions.windows): last week is the 14 days
+# less the 7, last month the 60 less the 30. Grouped by name, as the product days are.
+CATEGORY_WINDOWS_SQL = """
+SELECT COALESCE(c.name, 'Uncategorised') AS category,
+    COALESCE(SUM(w.revenue) FILTER (WHERE w.days = %s), 0) AS period,
+    COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 7), 0) AS week,
+    COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 14), 0) - COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 7), 0),
+    COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 30), 0) AS month,
+    COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 60), 0) - COALESCE(SUM(w.revenue) FILTER (WHERE w.days = 30), 0)
+FROM analytics_categorywindow w
+LEFT JOIN inventory_category c ON c.id = w.category_id AND c.merchant_id = %s
+WHERE w.merchant_id = %s AND w.days IN (%s, 7, 14, 30, 60)
+GROUP BY 1
+ORDER BY 2 DESC, 1
+"""
+WINDOW_NAMES = ("period", "week", "last_week", "month", "last_month")
+
+
+def _category_window_sums(merchant: Merchant, window: int) -> list[dict[str, Any]]:
+    store = ProductWindow._meta.get_field("merchant").get_db_prep_value(merchant.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(CATEGORY_WINDOWS_SQL, [window, store, store, window])
+        return [{"category": row[0], **dict(zip(WINDOW_NAMES, row[1:], strict=True))} for row in cursor.fetchall()]
+
+
+def category_trends(merchant: Merchant, period: Period, window: int | None = None) -> list[dict[str, Any]]:
+    """Revenue per category in the period, with week over week and month over month (30 days) up to its end.
+
+    `window` (a preset ending today, see analytics.actions.windows): read from the product windows."""
     week, month = Period.ending(period.end, 7), Period.ending(period.end, 30)
     windows = {
         "period": period,
@@ -311,7 +387,7 @@ def category_trends(merchant: Merchant, period: Period) -> list[dict[str, Any]]:
         "month": month,
         "last_month": month.previous(),
     }
-    rows = _category_sums(merchant, windows, period.end)
+    rows = _category_window_sums(merchant, window) if window else _category_sums(merchant, windows, period.end)
     return [
         {
             "category": row["category"],

@@ -51,7 +51,7 @@ ORDER_FIELDS = (
 )
 
 
-def _lock_merchant(merchant_id: Any) -> Merchant:
+def lock_merchant(merchant_id: Any) -> Merchant:
     # FOR NO KEY UPDATE: serialises analytics writers without blocking rows that reference the merchant.
     return Merchant.objects.select_for_update(no_key=True).get(pk=merchant_id)
 
@@ -125,7 +125,7 @@ def record_order(order_id: Any) -> Contribution:
     row = Order.objects.filter(pk=order_id).values(*ORDER_FIELDS).first()
     if row is None:
         return Contribution()
-    merchant = _lock_merchant(row["merchant_id"])
+    merchant = lock_merchant(row["merchant_id"])
     fact, _ = OrderFact.objects.get_or_create(order_id=order_id, defaults={"merchant_id": merchant.pk})
     old = Contribution.from_json(fact.contribution)
     new = order_contribution(facts_for([row])[order_id], store_zone(merchant))
@@ -197,7 +197,7 @@ def rebuild(merchant: Merchant, since: date | None = None, *, batch: int = 2000)
     number of orders read."""
     zone = store_zone(merchant)
     with transaction.atomic():
-        _lock_merchant(merchant.pk)
+        lock_merchant(merchant.pk)
         days = MerchantDay.objects.filter(merchant=merchant)
         products = ProductDay.objects.filter(merchant=merchant)
         facts = OrderFact.objects.filter(merchant=merchant)
