@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from nexusone.accounts.models import Merchant
 
 from .actions.periods import MAX_DAYS, Period, store_today
-
-PRESETS = (7, 30, 90)
+from .actions.windows import PRESETS
 
 
 class PeriodForm(forms.Form):

@@ -144,8 +144,8 @@ class RollupVersion(MerchantOwned):
     """A counter per store that moves whenever the summary's ranked parts could change.
 
     The ranked parts (top products, category trends, the reorder bound) are cached under it
-    (analytics.actions.ranked). It moves with the product days' order figures (record_order, rebuild) and,
-    through PostgreSQL triggers (migration 0003), with the catalog they are shown by: a product's name or
+    (analytics.actions.versions). It moves with the product days' order figures (record_order, rebuild) and,
+    through PostgreSQL triggers (migration 0004), with the catalog they are shown by: a product's name or
     category, a category's name, a product deleted."""
 
     id = models.BigAutoField(primary_key=True)

@@ -17,7 +17,7 @@ merchant's out-of-stock action (or undoes it when stock comes back). Each rule l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
@@ -88,8 +88,7 @@ def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable
     with transaction.atomic(savepoint=False):
         short = reserve_units(merchant.pk, quantities)
         if short:
-            available = dict(Variant.objects.filter(pk__in=short).values_list("pk", "stock_quantity"))
-            raise OutOfStock({pk: max(available.get(pk, 0), 0) for pk in short})
+            refuse(short)
         product_ids = list(product_ids)
         settle(merchant, variant_ids=() if product_ids else list(quantities), product_ids=product_ids)
 
@@ -120,14 +119,31 @@ RETURNING """
 RESERVE_ONE_SQL = _RESERVE_ONE + PRODUCT_STOCK_RETURNING
 
 
+def refuse(short: Iterable[Any]) -> NoReturn:
+    """OutOfStock for these variants, with what each can still sell."""
+    short = list(short)
+    available = dict(Variant.objects.filter(pk__in=short).values_list("pk", "stock_quantity"))
+    raise OutOfStock({pk: max(available.get(pk, 0), 0) for pk in short})
+
+
+def lock_products(ids: Iterable[Any]) -> None:
+    """Lock products in pk order (as variants are, so writers never deadlock) in a statement of their own: a
+    statement that begins after the wait sees every change committed meanwhile (READ COMMITTED)."""
+    list(
+        Product.objects.select_for_update()
+        .filter(pk__in=sorted({str(pk) for pk in ids}))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _reserve_one_variant(merchant: Merchant, variant_id: Any, units: int) -> None:
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(RESERVE_ONE_SQL, {"units": units, "variant": str(variant_id), "merchant": str(merchant.pk)})
             rows = cursor.fetchall()
         if not rows:
-            available = Variant.objects.filter(pk=variant_id).values_list("stock_quantity", flat=True).first()
-            raise OutOfStock({variant_id: max(available or 0, 0)})
+            refuse([variant_id])
         follow_rules(merchant, *_product_stock(merchant.pk, rows))
 
 
@@ -256,7 +272,7 @@ def resum_products(merchant_id: Any, product_ids: Iterable[Any]) -> tuple[list[P
     if not ids:
         return [], None
     with transaction.atomic(savepoint=False):
-        list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        lock_products(ids)
         return _resum(merchant_id, ids)
 
 

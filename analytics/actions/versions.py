@@ -6,7 +6,7 @@ category trends rank every product sold in the period (~48,000 product days at 1
 its reorder list) is cached under the store's `RollupVersion`, which moves in the same transaction as
 anything the summary reads: every rollup writer calls `bump_version` (an order's contribution changed, a
 rebuild, a rating, a stock snapshot; storefront events, which the summary does not read, do not), and
-PostgreSQL triggers (migration 0003) move it when the catalog the summary shows changes (a product's name or
+PostgreSQL triggers (migration 0004) move it when the catalog the summary shows changes (a product's name or
 category, a product deleted, a category renamed). A cached summary is therefore never stale: a summary read
 again (range presets, the dashboard, several members of a store) costs a row and a cache read.
 

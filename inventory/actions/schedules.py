@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..models import InventorySettings
 
 SCHEDULED_SYNC_TASK = "inventory.scheduled_sync"
+RUN_SYNC_TASK = "inventory.run_sync"  # inventory.tasks.run_sync_task
 CYCLE_MINUTES = 15  # a planned cycle this often; each spends its slice of the day's points
 
 

@@ -127,10 +127,6 @@ def _reset(tokens: tuple) -> None:
     _current_merchant.reset(merchant)
 
 
-def bypass_reason() -> str | None:
-    return _bypass_reason.get()
-
-
 @dataclass(frozen=True)
 class Scope:
     """What the database is told for the current context: tenant id, user id, bypass."""

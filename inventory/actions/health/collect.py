@@ -35,7 +35,7 @@ from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 from ...choices import SyncStatus
 from ...models import Product, SyncRun
 from ..planner import freshness_plan
-from ..schedules import SCHEDULED_SYNC_TASK, schedule_name
+from ..schedules import RUN_SYNC_TASK, SCHEDULED_SYNC_TASK, schedule_name
 from .figures import (
     FRESH_WITHIN,
     STALE_AFTER,
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
     from nexusone.suppliers.cj.points import PointsStatus
 
-RUN_SYNC_TASK = "inventory.run_sync"
 SYNC_TASKS = (SCHEDULED_SYNC_TASK, RUN_SYNC_TASK)  # first argument: the merchant's id, the run's id
 
 

@@ -220,8 +220,8 @@ class SyncHealth:
     queue: QueueLag
     supplier: SupplierState
     last_message: LastMessage | None
-    # The planner's sentence ("412 products refresh hourly within your CJ points; 588 daily"):
-    # `inventory.actions.planner.freshness_plan(merchant).message`, wired in at merge; None until then.
+    # The planner's sentence ("412 products refresh hourly within your CJ points; 588 daily"): set for one
+    # store's panel (`sync_health`), None in the staff view across stores.
     plan_message: str | None = None
 
     @cached_property

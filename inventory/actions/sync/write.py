@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ...choices import ChangeKind, ChangeStatus
 from ...models import Product, SyncChange, Variant
-from ...stock import apply_stock_rules, publish_stock_changed, resum_products, sellable
+from ...stock import apply_stock_rules, lock_products, publish_stock_changed, resum_products, sellable
 from ..review import supersede_held
 from .diff import SYNC_STATE_FIELDS, ProductRow, SyncContext, VariantRow
 
@@ -113,12 +113,8 @@ def write_changed_rows(
             )
             skipped += len(variant_rows) - cursor.rowcount
         if product_rows:
-            # Lock the products first and sum in the next statement: an UPDATE that waited for an order's lock
-            # on a product would otherwise sum the variants as they stood when it began (READ COMMITTED).
-            cursor.execute(
-                "SELECT id FROM inventory_product WHERE id = ANY(%s::uuid[]) ORDER BY id FOR UPDATE",
-                [sorted(str(row.id) for row in product_rows)],
-            )
+            # Locked first, summed in the next statement (see lock_products).
+            lock_products(row.id for row in product_rows)
             columns = list(zip(*product_rows, strict=True))
             cursor.execute(
                 """UPDATE inventory_product AS t
