@@ -81,6 +81,18 @@ def finish(old_name: str) -> None:
     connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def analyze(*statements: str) -> None:
+    """Planner statistics, as autovacuum keeps them on a live database: run as the tables' owner (the application
+    role may not ANALYZE them, and PostgreSQL only warns when it skips a table). Default: the whole database."""
+    from django.db import connection
+
+    from nexusone.core.db import roles
+
+    with roles.owner_connection(), connection.cursor() as cursor:
+        for statement in statements or ("ANALYZE",):
+            cursor.execute(statement)
+
+
 def install_fake_supplier():
     from nexusone.suppliers import registry
     from tests.fakes import FakeSupplier

@@ -4,7 +4,7 @@ Each subsystem is a module; callers write `actions.record_order`, `actions.summa
 """
 
 from .events import StorefrontEvent, record_storefront_events
-from .overview import summary
+from .overview import reorder_list, summary
 from .periods import Period, parse_period, store_day, store_today, store_zone
 from .ratings import AlreadyRated, InvalidRatingLink, order_for_token, rate_order, rating_token, rating_url
 from .reports import (
@@ -40,6 +40,7 @@ __all__ = [
     "rebuild",
     "record_order",
     "record_storefront_events",
+    "reorder_list",
     "reorder_suggestions",
     "seasonal_units",
     "snapshot_stock",

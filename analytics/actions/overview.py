@@ -38,6 +38,11 @@ def summary(merchant: Merchant, period: Period) -> dict[str, Any]:
     }
 
 
+def reorder_list(merchant: Merchant, limit: int) -> list[dict[str, Any]]:
+    """The summary's reorder suggestions, `limit` long (the reorder API lists more)."""
+    return reorder_suggestions(merchant, rollup_version(merchant), limit=limit)
+
+
 def period_figures(merchant: Merchant, period: Period) -> dict[str, Any]:
     """The summary's figures that depend on the rollups and catalog only (what the cache keeps)."""
     window = window_of(merchant, period)

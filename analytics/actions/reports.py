@@ -10,7 +10,19 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Avg, DecimalField, ExpressionWrapper, F, FloatField, Max, QuerySet, Sum, Value
+from django.db.models import (
+    Avg,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Greatest, TruncWeek
 
 from inventory.models import Product
@@ -271,18 +283,15 @@ def reorder_stock_bound(peak_units: int) -> int:
     return math.ceil(Fraction(peak_units * REORDER_UNDER_DAYS, REORDER_WINDOW_DAYS))
 
 
-def _sold_in_reorder_window(merchant: Merchant, today: date | None, stock_below: int | None) -> QuerySet:
-    """Units sold per product in the reorder window (`sold`), with its name and stock: one window row per
-    product when the window ends today (analytics.actions.windows), else the window's product days summed."""
+def _units_sold_in_reorder_window(merchant: Merchant, today: date | None) -> Subquery:
+    """Units one product (the outer row) sold in the reorder window: its window row when the window ends today
+    (analytics.actions.windows, found by the unique (merchant, product, days) key), else its product days summed."""
     if windows.kept() and (today is None or today == store_today(merchant)):
         windows.current_windows(merchant)
-        rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, lines__gt=0)
-    else:
-        rows = product_days(merchant, reorder_window(merchant, today)).filter(lines__gt=0)
-    if stock_below is not None:
-        rows = rows.filter(product__merchant=merchant, product__stock_quantity__lt=stock_below)
-    rows = rows.values("product_id", "product__name", "product__stock_quantity")
-    return rows.annotate(sold=F("units")) if rows.model is ProductWindow else rows.annotate(sold=Sum("units"))
+        rows = ProductWindow.objects.filter(merchant=merchant, days=REORDER_WINDOW_DAYS, product=OuterRef("pk"))
+        return Subquery(rows.filter(lines__gt=0).values("units")[:1])
+    days = product_days(merchant, reorder_window(merchant, today)).filter(product=OuterRef("pk"), lines__gt=0)
+    return Subquery(days.order_by().values("product_id").annotate(sold=Sum("units")).values("sold"))
 
 
 def reorder_suggestions(
@@ -290,21 +299,26 @@ def reorder_suggestions(
 ) -> list[dict[str, Any]]:
     """Products whose sellable stock covers under 7 days of the last 28 days' average sales, most urgent first.
 
-    Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database.
-    `stock_below` (from `reorder_stock_bound`) lets it read only the products with so little stock."""
-    stock = Cast(Greatest(F("product__stock_quantity"), Value(0)), FloatField())
+    Days of cover = stock ÷ (units sold in 28 days ÷ 28), worked out and filtered in the database. The query is
+    driven by the catalog: `stock_below` (from `reorder_stock_bound`) narrows it to the few products with so
+    little stock (an index range), each of which then reads its own sales; without it every product is read."""
+    products = Product.objects.filter(merchant=merchant)
+    if stock_below is not None:
+        products = products.filter(stock_quantity__lt=stock_below)
+    stock = Cast(Greatest(F("stock_quantity"), Value(0)), FloatField())
     rows = (
-        _sold_in_reorder_window(merchant, today, stock_below)
+        products.annotate(sold=_units_sold_in_reorder_window(merchant, today))
         .filter(sold__gt=0)
         .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
         .filter(cover__lt=REORDER_UNDER_DAYS)
-        .order_by("cover", "-sold", "product__name")[:limit]
+        .order_by("cover", "-sold", "name")
+        .values("pk", "name", "stock_quantity", "sold", "cover")[:limit]
     )
     return [
         {
-            "product_id": str(row["product_id"]),
-            "name": row["product__name"],
-            "stock_quantity": row["product__stock_quantity"],
+            "product_id": str(row["pk"]),
+            "name": row["name"],
+            "stock_quantity": row["stock_quantity"],
             "daily_units": round(row["sold"] / REORDER_WINDOW_DAYS, 2),
             "days_of_cover": round(row["cover"], 1),
         }

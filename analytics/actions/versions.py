@@ -88,10 +88,13 @@ def remembered(merchant: Merchant, version: int | None, key: tuple[Any, ...], co
     return answer
 
 
-def reorder_suggestions(merchant: Merchant, version: int | None, today: date | None = None) -> list[dict[str, Any]]:
+def reorder_suggestions(
+    merchant: Merchant, version: int | None, today: date | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
     """Live stock, read only for the products whose stock is under the window's bound."""
     today = today or store_today(merchant)
     peak = remembered(merchant, version, ("reorder-peak", today), lambda: reports.recent_units_peak(merchant, today))
     if not peak:
         return []
-    return reports.reorder_suggestions(merchant, today=today, stock_below=reports.reorder_stock_bound(peak))
+    bound = reports.reorder_stock_bound(peak)
+    return reports.reorder_suggestions(merchant, limit=limit, today=today, stock_below=bound)

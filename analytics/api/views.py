@@ -159,4 +159,4 @@ class ReorderView(APIView):
     permission_classes = PERMISSIONS
 
     def get(self, request: Request) -> Response:
-        return Response({"results": actions.reorder_suggestions(get_api_merchant(request), limit=200)})
+        return Response({"results": actions.reorder_list(get_api_merchant(request), limit=200)})

@@ -366,3 +366,18 @@ def test_category_trends_sum_per_product_first_with_the_same_figures_and_order(m
 
     assert trends == category_trends_joined_per_day(merchant, within)
     assert trends != []
+
+
+def test_the_reorder_api_lists_what_the_unbounded_query_suggests_past_the_summarys_twenty(merchant):
+    now = timezone.now()
+    for n in range(25):
+        product = ProductFactory(merchant=merchant, name=f"P{n:02}", stock_quantity=n % 4)
+        order = make_order(merchant, [Item(product, 10 + n, "10.00", "4.00")], confirmed_at=now - timedelta(hours=1))
+        actions.record_order(order.pk)
+    ProductFactory(merchant=merchant, name="Plenty", stock_quantity=500)
+
+    listed = actions.reorder_list(merchant, limit=200)
+
+    assert len(listed) == 25
+    assert listed == reports.reorder_suggestions(merchant, limit=200)
+    assert listed[:20] == actions.summary(merchant, actions.Period.ending(actions.store_today(merchant), 30))["reorder"]
