@@ -17,15 +17,17 @@ merchant's out-of-stock action (or undoes it when stock comes back). Each rule l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
-from django.db import connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Model, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from nexusone.core.events import publish_event
+from nexusone.core.inserts import insert_statements, insert_together, saved
 
 from . import stock_notices
 from .choices import AlertKind, AlertState, OutOfStockAction, StockStatus
@@ -84,7 +86,13 @@ def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable
 
     Inside a caller's transaction this joins it (no savepoint): OutOfStock is raised and the caller rolls back."""
     if len(quantities) == 1 and connection.vendor == "postgresql":
-        return _reserve_one_variant(merchant, *next(iter(quantities.items())))
+        with transaction.atomic(savepoint=False):
+            variant_id, units = next(iter(quantities.items()))
+            written = _reserve_one_variant(merchant, variant_id, units)
+            if not written:
+                refuse([variant_id])
+            follow_rules(merchant, *_product_stock(merchant.pk, written))
+            return
     with transaction.atomic(savepoint=False):
         short = reserve_units(merchant.pk, quantities)
         if short:
@@ -100,23 +108,30 @@ PRODUCT_STOCK_RETURNING = """p.id, p.stock_quantity, p.low_stock_threshold, p.is
 """
 
 # One variant (most orders): the variant's units and its product's figures in one statement, so the row locks
-# an order takes are held for one round trip. The product moves by the same units as the variant: a variant
-# that could cover them was above zero, so its sellable stock (and the product's sum) drops by exactly that
-# much. Adding to the row as it stands is safe when the UPDATE waited for another order's lock.
+# an order takes are held for that statement alone. The product moves by the same units as the variant: a
+# variant that could cover them was above zero, so its sellable stock (and the product's sum) drops by exactly
+# that much. Adding to the row as it stands is safe when the UPDATE waited for another order's lock.
+# `{after}`: a condition that makes the reservation wait for the caller's CTEs (`reserve_with`).
+# Parameters: units, units, variant, merchant, units, units, units, merchant.
 _RESERVE_ONE = """
-WITH v AS (
+reserved AS (
     UPDATE inventory_variant
-    SET reserved_quantity = reserved_quantity + %(units)s,
-        stock_quantity = GREATEST(supplier_stock - (reserved_quantity + %(units)s), 0)
-    WHERE id = %(variant)s AND merchant_id = %(merchant)s AND stock_quantity >= %(units)s
+    SET reserved_quantity = reserved_quantity + %s,
+        stock_quantity = GREATEST(supplier_stock - (reserved_quantity + %s), 0)
+    WHERE id = %s AND merchant_id = %s AND stock_quantity >= %s {after}
     RETURNING product_id
-)
-UPDATE inventory_product AS p
-SET reserved_quantity = p.reserved_quantity + %(units)s, stock_quantity = GREATEST(p.stock_quantity - %(units)s, 0)
-FROM v LEFT JOIN inventory_inventorysettings AS st ON st.merchant_id = %(merchant)s
-WHERE p.id = v.product_id
-RETURNING """
-RESERVE_ONE_SQL = _RESERVE_ONE + PRODUCT_STOCK_RETURNING
+),
+product AS (
+    UPDATE inventory_product AS p
+    SET reserved_quantity = p.reserved_quantity + %s, stock_quantity = GREATEST(p.stock_quantity - %s, 0)
+    FROM reserved LEFT JOIN inventory_inventorysettings AS st ON st.merchant_id = %s
+    WHERE p.id = reserved.product_id
+    RETURNING """
+RESERVE_ONE_CTES = _RESERVE_ONE + PRODUCT_STOCK_RETURNING + ")"
+# With rows inserted first: the product as written, or the whole statement undone (migration 0011's function).
+REFUSED_SQLSTATE = "NX409"
+WRITTEN_OR_REFUSED = """SELECT p.* FROM (VALUES (1)) AS one (x) LEFT JOIN product AS p ON true
+WHERE CASE WHEN p.id IS NOT NULL THEN true ELSE inventory_refuse_reservation() END"""
 
 
 def refuse(short: Iterable[Any]) -> NoReturn:
@@ -137,14 +152,54 @@ def lock_products(ids: Iterable[Any]) -> None:
     )
 
 
-def _reserve_one_variant(merchant: Merchant, variant_id: Any, units: int) -> None:
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(RESERVE_ONE_SQL, {"units": units, "variant": str(variant_id), "merchant": str(merchant.pk)})
-            rows = cursor.fetchall()
-        if not rows:
-            refuse([variant_id])
-        follow_rules(merchant, *_product_stock(merchant.pk, rows))
+def reserve_with(
+    merchant: Merchant, quantities: Quantities, *rows: Sequence[Model], product_ids: Iterable[Any]
+) -> None:
+    """Insert `rows` (groups of one model's rows, an order's first) and hold their units: all of it or none.
+
+    One variant on PostgreSQL (most orders): one statement, committed on its own when the caller is not in a
+    transaction, so the variant and product stay locked for that statement only, never across a round trip to
+    the application. The rows go in before the variant is locked: an order waiting on another's unique reference
+    never holds stock others wait for. Otherwise a transaction: the rows, then `reserve`.
+    OutOfStock: nothing was written."""
+    if len(quantities) != 1 or connection.vendor != "postgresql":
+        with transaction.atomic():
+            insert_together(*rows)
+            reserve(merchant, quantities, product_ids=product_ids)
+        return
+    variant_id, units = next(iter(quantities.items()))
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            written = _reserve_one_variant(merchant, variant_id, units, rows)
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != REFUSED_SQLSTATE:
+            raise
+        refuse([variant_id])
+    saved(*rows, using=connection.alias)
+    _follow_reservation(merchant, written)
+
+
+def _reserve_one_variant(merchant: Merchant, variant_id: Any, units: int, rows: Sequence[Sequence[Model]] = ()) -> list:
+    """RESERVE_ONE_CTES after `rows` are inserted (refused: the statement fails with REFUSED_SQLSTATE), or alone
+    (refused: no row). Returns the product as written (PRODUCT_STOCK_RETURNING)."""
+    inserts, insert_params = insert_statements(*rows, using=connection.alias)
+    if inserts:
+        inserts[0] += " RETURNING 1"
+    ctes = [f"i{n} AS ({sql})" for n, sql in enumerate(inserts)]
+    ctes.append(RESERVE_ONE_CTES.format(after="AND EXISTS (SELECT FROM i0)" if inserts else ""))
+    merchant_id = str(merchant.pk)
+    reserve_params = [units, units, str(variant_id), merchant_id, units, units, units, merchant_id]
+    final = WRITTEN_OR_REFUSED if inserts else "SELECT * FROM product"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {final}", [*insert_params, *reserve_params])
+        return cursor.fetchall()
+
+
+def _follow_reservation(merchant: Merchant, written: list) -> None:
+    """The stock rules after a one-variant reservation that has committed: the products they change are locked
+    first, so two orders crossing a threshold together apply them one after the other."""
+    with transaction.atomic(savepoint=False):  # no round trip unless a rule writes something
+        follow_rules(merchant, *_product_stock(merchant.pk, written), lock=True)
 
 
 def release(merchant: Merchant, quantities: Quantities) -> None:
@@ -314,10 +369,18 @@ def settle(merchant: Merchant, *, variant_ids: Iterable[Any] = (), product_ids: 
     follow_rules(merchant, *resum_products(merchant.pk, ids))
 
 
-def follow_rules(merchant: Merchant, written: list[ProductStock], inventory_settings: InventorySettings | None) -> None:
-    """After products' figures were written: the stock rules where they change something, and the live update."""
+def follow_rules(
+    merchant: Merchant, written: list[ProductStock], inventory_settings: InventorySettings | None, *, lock: bool = False
+) -> None:
+    """After products' figures were written: the stock rules where they change something, and the live update.
+
+    `lock`: the write has committed already, so the products the rules change are locked first (two orders
+    crossing a threshold together then apply them one after the other, each from the stored stock)."""
     inventory_settings = inventory_settings or _inventory_settings(merchant)
-    apply_stock_rules(merchant, [row.id for row in written if row.needs_rules(inventory_settings)], inventory_settings)
+    changing = [row.id for row in written if row.needs_rules(inventory_settings)]
+    if lock and changing:
+        lock_products(changing)
+    apply_stock_rules(merchant, changing, inventory_settings)
     publish_stock_changed(merchant.pk, [row.id for row in written])
 
 

@@ -6,6 +6,7 @@ Django's deferred constraints, the transaction) ends, and a unique violation is 
 Each model's INSERT is the one Django's own compiler builds for `bulk_create` (defaults, `auto_now_add`,
 field preparation), so the rows read back as bulk_create leaves them. Other databases get one bulk_create
 per model. Like bulk_create, no `save()` runs and no signals are sent: use it for models without either.
+`insert_statements` gives the same INSERTs to a caller that writes its own statement around them.
 """
 
 from __future__ import annotations
@@ -28,15 +29,27 @@ def insert_together(*groups: Sequence[Model], using: str | None = None) -> None:
         for group in groups:
             type(group[0]).objects.using(using).bulk_create(group)
         return
-    statements, params = [], []
-    for group in groups:
-        sql, group_params = _insert_sql(group, using)
-        statements.append(sql)
-        params.extend(group_params)
+    statements, params = insert_statements(*groups, using=using)
     *first, last = statements
     with_clause = ", ".join(f"i{n} AS ({sql})" for n, sql in enumerate(first))
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {with_clause} {last}" if first else last, params)
+    saved(*groups, using=using)
+
+
+def insert_statements(*groups: Sequence[Model], using: str) -> tuple[list[str], list]:
+    """Each group's INSERT (PostgreSQL), in order, and their parameters in the same order; call `saved` once the
+    statement that carries them has run."""
+    statements, params = [], []
+    for group in (group for group in groups if group):
+        sql, group_params = _insert_sql(group, using)
+        statements.append(sql)
+        params.extend(group_params)
+    return statements, params
+
+
+def saved(*groups: Sequence[Model], using: str) -> None:
+    """Mark inserted rows as saved, as bulk_create leaves them."""
     for group in groups:
         for row in group:
             row._state.adding, row._state.db = False, using

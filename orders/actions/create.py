@@ -1,4 +1,4 @@
-"""Turning a request into an order: quote, then order, lines, outbox row and reservation in one transaction."""
+"""Turning a request into an order: quote, then order, lines, outbox row and reservation, all or nothing."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from nexusone.accounts.models import Merchant
 from nexusone.core.audit import audit_event
-from nexusone.core.inserts import insert_together
 from nexusone.suppliers.base import ShippingQuote, SupplierRateLimited, SupplierRejected, SupplierUnavailable
 from nexusone.suppliers.errors import SupplierNotConnected
 from nexusone.suppliers.models import SupplierAccount
@@ -23,7 +22,7 @@ from ..models import ZERO, FulfillmentLog, FulfillmentSettings, Order, OrderLine
 from .errors import SupplierUnreachable
 from .lines import LineInput, OrderInput, ResolvedLine, catalog_variants, resolve_lines, supplier_lines, unit_price
 from .outbox import dispatch_submission
-from .reservations import refuse_if_short, reserve_stock
+from .reservations import refuse_if_short, reserve_stock_with
 from .settings import get_fulfillment_settings, get_supplier_account
 from .shipping import QuoteSource, choose_quote, quote_from, quote_shipping
 from .status import announce_new_order, publish_status
@@ -63,9 +62,9 @@ def create_order(
     """Create an order, or return the one with the same reference (created=False, nothing reserved).
 
     Reads: one query for the variants, whether the reference is taken, the CJ account's id and the ship-from
-    country; the account row itself only when CJ must be asked for a quote (not when it is cached). Writes: one
-    transaction of one INSERT for every row and the stock reservation last. The unique reference stays the
-    authority for duplicates that race past the read."""
+    country; the account row itself only when CJ must be asked for a quote (not when it is cached). Writes: every
+    row and the stock reservation in one statement (one variant) or one transaction. The unique reference stays
+    the authority for duplicates that race past the read."""
     reference = data.reference.strip()
     same_reference = Order.objects.for_merchant(merchant).filter(reference=reference).order_by().values("pk")
     variants = list(_variants_with_context(merchant, data.items, same_reference)) if data.items else []
@@ -135,8 +134,9 @@ def _write_order(
     by: User | None,
     source: str,
 ) -> Order:
-    """The order, its lines, first status event, outbox row, log and audit rows in one INSERT statement, then the
-    reservation: a create is BEGIN, that INSERT, the reservation's two statements and COMMIT.
+    """The order, its lines, first status event, outbox row, log and audit rows, inserted with the reservation:
+    one statement for a one-variant order (inventory.stock.reserve_with), else a transaction of one INSERT for
+    every row and the reservation last. Either way the order exists only if its stock was reserved.
 
     The creation is recorded by the order.created AuditEvent, the first status event and the fulfillment log;
     auditlog's copy of every initial field would add an INSERT and the diffing of ~40 fields to each order (later
@@ -149,24 +149,20 @@ def _write_order(
     submission = SupplierSubmission(
         merchant=merchant, order=order, idempotency_key=str(order.pk), next_attempt_at=timezone.now()
     )
-    with transaction.atomic():
-        insert_together(
-            [order],
-            order_lines,
-            [OrderStatusEvent(merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by)],
-            [submission],
-            _creation_log(order, lines, shipping),
-            [
-                audit_event(
-                    "order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference}
-                )
-            ],
-        )
-        # Reserve last: the variant rows stay locked only from here to the commit.
-        reserve_stock(merchant, lines)
-        dispatch_submission(submission.pk)
-        publish_status(order)
-        announce_new_order(order)
+    reserve_stock_with(
+        merchant,
+        lines,
+        [order],
+        order_lines,
+        [OrderStatusEvent(merchant=merchant, order=order, to_status=OrderStatus.PENDING, source=source, actor=by)],
+        [submission],
+        _creation_log(order, lines, shipping),
+        [audit_event("order.created", merchant=merchant, actor=by, target=order, data={"reference": order.reference})],
+    )
+    # After the commit (at once outside a caller's transaction): queue it for CJ, tell open pages and the store.
+    dispatch_submission(submission.pk)
+    publish_status(order)
+    announce_new_order(order)
     # What the caller renders needs no second round trip.
     order._prefetched_objects_cache = {
         "lines": _as_prefetched(order.lines.all(), order_lines),

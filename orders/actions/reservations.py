@@ -5,7 +5,9 @@ The units move in inventory.stock (`{variant_id: quantity}`); an order records o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from django.db.models import Model
 
 from inventory import stock
 from nexusone.accounts.models import Merchant
@@ -23,6 +25,18 @@ def reserve_stock(merchant: Merchant, lines: list[ResolvedLine]) -> None:
     wanted = _wanted(lines)
     try:
         stock.reserve(merchant, wanted, product_ids={line.variant.product_id for line in lines})
+    except stock.OutOfStock as exc:
+        raise InsufficientStock(_shortages(lines, wanted, exc.available)) from None
+
+
+def reserve_stock_with(merchant: Merchant, lines: list[ResolvedLine], *rows: Sequence[Model]) -> None:
+    """Insert the order's `rows` and reserve every line, or do neither (InsufficientStock naming the lines).
+
+    A one-variant order is a single statement (inventory.stock.reserve_with), committed on its own outside a
+    caller's transaction."""
+    wanted = _wanted(lines)
+    try:
+        stock.reserve_with(merchant, wanted, *rows, product_ids={line.variant.product_id for line in lines})
     except stock.OutOfStock as exc:
         raise InsufficientStock(_shortages(lines, wanted, exc.available)) from None
 
