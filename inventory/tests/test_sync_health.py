@@ -132,6 +132,17 @@ def test_points_cj_said_are_used_up_pause_syncs_until_midnight(merchant, connect
     assert not health.all_well
 
 
+def test_syncs_pause_once_they_have_used_their_share_though_cj_has_not_said_so(merchant, connected):
+    with time_machine.travel(NOON, tick=False):
+        PointsLedger(connected).correct({"usedToday": 40_000, "total": 50_000})  # the reserve (20%) is all that is left
+        points = sync_health(merchant).points
+
+    assert points.paused_until is None
+    assert points.syncs_paused
+    assert points.remaining == 10_000
+    assert points.sentence.startswith("Syncs have used their share of today's points")
+
+
 # --- queue lag ------------------------------------------------------------------------------------------------------
 
 
