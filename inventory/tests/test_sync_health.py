@@ -22,7 +22,7 @@ from nexusone.core.queues import peek_queue
 from nexusone.suppliers.choices import WebhookState
 from nexusone.suppliers.cj.circuit import CircuitBreaker
 from nexusone.suppliers.cj.points import PointsLedger
-from nexusone.suppliers.models import WebhookMessage
+from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 from tests.factories import MerchantFactory, ProductFactory, SupplierAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -368,12 +368,22 @@ def test_another_stores_figures_never_appear(merchant, other_merchant, connected
 def test_the_panel_of_one_store_takes_a_bounded_number_of_queries(merchant, connected, django_assert_max_num_queries):
     busy_store(merchant)
 
-    with django_assert_max_num_queries(10):  # 7 for the figures, the rest for the planner's message
+    with django_assert_max_num_queries(9):  # 7 for the figures, 2 for the planner's message (settings, catalog)
         health = sync_health(merchant)
 
     assert health.freshness.total == 3
     assert health.last_sync is not None
     assert health.last_message is not None
+
+
+def test_the_panel_on_the_platforms_cj_key_writes_no_connection(merchant, settings):
+    settings.CJ_API_KEY = "platform-key"
+
+    health = sync_health(merchant)
+
+    assert health.points is not None  # the platform's key stands in for the store's own connection
+    assert health.plan_message
+    assert not SupplierAccount.objects.filter(merchant=merchant).exists()
 
 
 def test_the_panels_of_twenty_stores_take_as_many_queries_as_one(db, django_assert_max_num_queries):
