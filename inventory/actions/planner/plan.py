@@ -16,7 +16,7 @@ from nexusone.suppliers.cj.points import PointsBalance, daily_budget, reserve_pe
 from ...choices import PRICE_CYCLE_HOURS, PriceCycle
 from ...models import InventorySettings, Product
 from ..preferences import get_inventory_settings
-from ..schedules import allowed_frequency, schedule_offset
+from ..schedules import allowed_frequency, next_cycle_at
 from . import budget
 from .capacity import Costs, Groups, Split, split
 from .priorities import low_stock, recently_sold, target_hours
@@ -62,7 +62,7 @@ def freshness_plan(merchant: Merchant, now: datetime | None = None, *, available
         behind=result.behind,
         points_needed_per_day=result.points_needed,
         points_available_per_day=available,
-        next_cycle_at=budget.next_cycle_at(schedule_offset(merchant)[0], now),
+        next_cycle_at=next_cycle_at(merchant, now),
         message=plan_message(frequency, groups.total, result),
         advice=plan_advice(frequency, groups, result, costs, inventory_settings, available),
     )
