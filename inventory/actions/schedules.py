@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from nexusone.accounts.choices import SyncFrequency
@@ -33,10 +34,22 @@ def schedule_offset(merchant: Merchant) -> tuple[int, int, int]:
     return digest % 60, (digest // 60) % 24, (digest // 1440) % 7
 
 
+def first_cycle_minute(merchant: Merchant) -> int:
+    """The minute past each hour of the merchant's first cycle: its offset within a quarter hour."""
+    return schedule_offset(merchant)[0] % CYCLE_MINUTES
+
+
 def cycle_minutes(merchant: Merchant) -> str:
-    """The crontab minutes of the merchant's cycles: every CYCLE_MINUTES, shifted by its offset."""
-    first = schedule_offset(merchant)[0] % CYCLE_MINUTES
-    return ",".join(str(minute) for minute in range(first, 60, CYCLE_MINUTES))
+    """The crontab minutes of the merchant's cycles: every CYCLE_MINUTES from its first minute of the hour."""
+    return ",".join(str(minute) for minute in range(first_cycle_minute(merchant), 60, CYCLE_MINUTES))
+
+
+def next_cycle_at(merchant: Merchant, now: datetime) -> datetime:
+    """The merchant's next planned cycle after `now` (one of its `cycle_minutes`)."""
+    start = now.replace(minute=first_cycle_minute(merchant), second=0, microsecond=0)
+    while start <= now:
+        start += timedelta(minutes=CYCLE_MINUTES)
+    return start
 
 
 def allowed_frequency(merchant: Merchant, frequency: str) -> str:

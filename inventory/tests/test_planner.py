@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory import actions
+from inventory.actions.health.figures import next_run
 from inventory.actions.planner import Reason, cycle_budget, cycles_left, plan_cycle, ranked_candidates
 from inventory.actions.planner.capacity import Costs, Groups, split
 from inventory.actions.planner.plan import plan_message
+from inventory.actions.schedules import next_cycle_at
 from inventory.models import ProductFreshness, SyncRun
 from nexusone.suppliers.cj.points import PointsLedger, PointsStatus, next_reset
 from orders.models import Order, OrderLine
@@ -251,6 +253,16 @@ def test_the_plan_of_a_small_catalog_meets_an_hourly_target(merchant, catalog, c
     assert plan.advice == ()
     assert plan.next_cycle_at > NOW
     assert plan.next_cycle_at - NOW <= timedelta(minutes=15)
+
+
+def test_the_next_planned_cycle_is_the_next_run_of_the_beat_schedule(merchant):
+    from django_celery_beat.models import PeriodicTask
+
+    actions.update_inventory_settings(merchant, sync_frequency="daily")
+    task = PeriodicTask.objects.select_related("crontab").get(name=actions.schedule_name(merchant))
+
+    for now in (NOW.replace(minute=minute, second=second) for minute in range(60) for second in (0, 30)):
+        assert next_cycle_at(merchant, now) == next_run(task, now)
 
 
 def test_a_target_that_cannot_be_met_says_so_and_what_would_help(merchant, catalog, cj_account):

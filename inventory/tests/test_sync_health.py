@@ -22,7 +22,7 @@ from nexusone.core.queues import peek_queue
 from nexusone.suppliers.choices import WebhookState
 from nexusone.suppliers.cj.circuit import CircuitBreaker
 from nexusone.suppliers.cj.points import PointsLedger
-from nexusone.suppliers.models import WebhookMessage
+from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 from tests.factories import MerchantFactory, ProductFactory, SupplierAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,17 @@ def test_points_cj_said_are_used_up_pause_syncs_until_midnight(merchant, connect
     assert health.points.remaining == 0
     assert "pause until midnight UTC" in health.points.sentence
     assert not health.all_well
+
+
+def test_syncs_pause_once_they_have_used_their_share_though_cj_has_not_said_so(merchant, connected):
+    with time_machine.travel(NOON, tick=False):
+        PointsLedger(connected).correct({"usedToday": 40_000, "total": 50_000})  # the reserve (20%) is all that is left
+        points = sync_health(merchant).points
+
+    assert points.paused_until is None
+    assert points.syncs_paused
+    assert points.remaining == 10_000
+    assert points.sentence.startswith("Syncs have used their share of today's points")
 
 
 # --- queue lag ------------------------------------------------------------------------------------------------------
@@ -357,12 +368,22 @@ def test_another_stores_figures_never_appear(merchant, other_merchant, connected
 def test_the_panel_of_one_store_takes_a_bounded_number_of_queries(merchant, connected, django_assert_max_num_queries):
     busy_store(merchant)
 
-    with django_assert_max_num_queries(10):  # 7 for the figures, the rest for the planner's message
+    with django_assert_max_num_queries(9):  # 7 for the figures, 2 for the planner's message (settings, catalog)
         health = sync_health(merchant)
 
     assert health.freshness.total == 3
     assert health.last_sync is not None
     assert health.last_message is not None
+
+
+def test_the_panel_on_the_platforms_cj_key_writes_no_connection(merchant, settings):
+    settings.CJ_API_KEY = "platform-key"
+
+    health = sync_health(merchant)
+
+    assert health.points is not None  # the platform's key stands in for the store's own connection
+    assert health.plan_message
+    assert not SupplierAccount.objects.filter(merchant=merchant).exists()
 
 
 def test_the_panels_of_twenty_stores_take_as_many_queries_as_one(db, django_assert_max_num_queries):

@@ -7,7 +7,6 @@ Publish after the change commits (`transaction.on_commit`), so a page never re-r
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from datetime import timedelta
@@ -16,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+
+from .redis_clients import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -26,25 +27,12 @@ def channel_for(merchant_id: object) -> str:
     return f"events:merchant:{merchant_id}"
 
 
-def _redis():
-    return _client(settings.REDIS_URL)
-
-
-@functools.cache
-def _client(url: str):
-    """One client per URL and process: its connection pool keeps connections between publishes (a new client
-    each time opened a TCP connection per event) and opens new ones in a forked child."""
-    import redis
-
-    return redis.Redis.from_url(url)
-
-
 def publish_event(merchant_id: object, kind: str, data: dict[str, Any] | None = None) -> None:
     """Tell the merchant's open pages that `kind` (e.g. "sync.progress") changed. Never raises."""
     try:
         if settings.REDIS_URL:
             message = json.dumps({"kind": kind, "data": data or {}}, cls=DjangoJSONEncoder)
-            _redis().publish(channel_for(merchant_id), message)
+            redis_client(settings.REDIS_URL).publish(channel_for(merchant_id), message)
         else:
             from .models import LiveEvent
             from .tenancy import merchant_id_context

@@ -20,7 +20,6 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +27,13 @@ from celery.signals import before_task_publish
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from .redis_clients import redis_client
+
 logger = logging.getLogger(__name__)
 
 QUEUED_AT_HEADER = "nexusone_queued_at"
 PEEK_LIMIT = 1000  # the oldest messages looked at: enough to find the oldest sync task of every store
+BROKER_TIMEOUT = 2.0  # seconds: a slow broker leaves the panel unread rather than waiting
 _PRIORITY_SEPARATOR = "\x06\x16"
 _PRIORITY_STEPS = (3, 6, 9)  # kombu's default steps above 0 (priority 0 is the plain list)
 
@@ -83,17 +85,10 @@ def peek_queue(task_names: Collection[str], *, queue: str | None = None, limit: 
 # --- brokers ---------------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _redis_client(url: str) -> Any:
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
 def _redis_messages(url: str, queue: str, limit: int) -> list[tuple[bytes, datetime | None]]:
     """The oldest `limit` messages of the queue's lists (the tail: workers pop from the right)."""
     keys = [queue, *(f"{queue}{_PRIORITY_SEPARATOR}{step}" for step in _PRIORITY_STEPS)]
-    pipe = _redis_client(url).pipeline(transaction=False)
+    pipe = redis_client(url, timeout=BROKER_TIMEOUT).pipeline(transaction=False)
     for key in keys:
         pipe.lrange(key, -limit, -1)
     return [(body, None) for bodies in pipe.execute() for body in bodies]

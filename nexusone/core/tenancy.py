@@ -12,7 +12,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -189,29 +189,24 @@ def _owner_of(model_label: str | None, object_id: object, task_name: str) -> obj
 
 def runs_in_bypass(reason: str) -> Callable[[Callable], Callable]:
     """A cross-tenant task (a beat sweep): runs in `bypass(reason)`."""
-
-    def decorate(func: Callable) -> Callable:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with bypass(f"task {func.__name__}: {reason}"):
-                return func(*args, **kwargs)
-
-        setattr(wrapper, TASK_DECLARATION, "bypass")
-        return wrapper
-
-    return decorate
+    return _task_in(lambda task_name: bypass(f"task {task_name}: {reason}"), "bypass")
 
 
 def runs_for_nobody() -> Callable[[Callable], Callable]:
     """A task that reads no tenant row by itself (a heartbeat; a loop entering each merchant's context)."""
+    return _task_in(lambda task_name: nobody(), "nobody")
+
+
+def _task_in(context_for: Callable[[str], AbstractContextManager], declaration: str) -> Callable[[Callable], Callable]:
+    """A task that runs, every time, in the context `context_for(its name)` gives, declared as `declaration`."""
 
     def decorate(func: Callable) -> Callable:
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with nobody():
+            with context_for(func.__name__):
                 return func(*args, **kwargs)
 
-        setattr(wrapper, TASK_DECLARATION, "nobody")
+        setattr(wrapper, TASK_DECLARATION, declaration)
         return wrapper
 
     return decorate

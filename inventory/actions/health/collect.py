@@ -34,7 +34,7 @@ from nexusone.suppliers.models import SupplierAccount, WebhookMessage
 
 from ...choices import SyncStatus
 from ...models import Product, SyncRun
-from ..planner import freshness_plan
+from ..planner import freshness_plan, points_available
 from ..schedules import RUN_SYNC_TASK, SCHEDULED_SYNC_TASK, schedule_name
 from .figures import (
     FRESH_WITHIN,
@@ -61,10 +61,12 @@ SYNC_TASKS = (SCHEDULED_SYNC_TASK, RUN_SYNC_TASK)  # first argument: the merchan
 
 
 def sync_health(merchant: Merchant, *, now: datetime | None = None) -> SyncHealth:
-    """The panel of one store (the dashboard home), with what its schedule achieves within CJ's points."""
+    """The panel of one store (the dashboard home), with what its schedule achieves within the CJ points the
+    panel has read."""
     now = now or timezone.now()
     health = sync_health_for([merchant], now=now)[0]
-    return dataclasses.replace(health, plan_message=freshness_plan(merchant, now).message)
+    plan = freshness_plan(merchant, now, available=points_available(health.points))
+    return dataclasses.replace(health, plan_message=plan.message)
 
 
 def sync_health_for(merchants: Sequence[Merchant], *, now: datetime | None = None) -> list[SyncHealth]:

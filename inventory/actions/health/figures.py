@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from nexusone.suppliers.cj.circuit import CLOSED, HALF_OPEN
+from nexusone.suppliers.cj.points import PointsBalance
 
 from ...choices import SyncStatus
 
@@ -94,7 +95,7 @@ class SupplierState:
 
 
 @dataclass(frozen=True)
-class PointsOutlook:
+class PointsOutlook(PointsBalance):
     """Today's CJ points and where today's pace leads by the reset (00:00 UTC)."""
 
     budget: int
@@ -108,20 +109,12 @@ class PointsOutlook:
     runs_out_at: datetime | None  # the whole budget is gone at today's pace, before the reset
 
     @property
-    def remaining(self) -> int:
-        return max(0, self.budget - self.used)
-
-    @property
-    def background_budget(self) -> int:
-        return self.budget - self.reserve
-
-    @property
     def percent_used(self) -> int:
         return min(100, round(self.used * 100 / self.budget)) if self.budget else 100
 
     @property
     def syncs_paused(self) -> bool:
-        return self.paused_until is not None or self.used >= self.background_budget
+        return self.exhausted or not self.background_remaining
 
     @property
     def sentence(self) -> str:

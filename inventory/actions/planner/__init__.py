@@ -9,7 +9,7 @@
 
 from .budget import CYCLE_MINUTES, cycle_budget, cycles_left, read_cost
 from .cycle import plan_cycle, run_planned_cycle
-from .plan import FreshnessPlan, freshness_plan
+from .plan import FreshnessPlan, freshness_plan, points_available
 from .priorities import Candidate, Reason, ranked_candidates
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "cycles_left",
     "freshness_plan",
     "plan_cycle",
+    "points_available",
     "ranked_candidates",
     "read_cost",
     "run_planned_cycle",

@@ -74,11 +74,3 @@ def points_status(merchant: Merchant, now: datetime) -> PointsStatus | None:
     """Today's points of the merchant's CJ account; None without a connection."""
     account = get_supplier_account(merchant)
     return PointsLedger(account).status(now) if account is not None else None
-
-
-def next_cycle_at(minute_offset: int, now: datetime) -> datetime:
-    """The next planned cycle: the quarter-hour slots shifted by the merchant's minute offset."""
-    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minute_offset % CYCLE_MINUTES)
-    while start <= now:
-        start += timedelta(minutes=CYCLE_MINUTES)
-    return start

@@ -11,12 +11,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from nexusone.accounts.choices import SyncFrequency
-from nexusone.suppliers.cj.points import daily_budget, reserve_percent
+from nexusone.suppliers.cj.points import PointsBalance, daily_budget, reserve_percent
 
 from ...choices import PRICE_CYCLE_HOURS, PriceCycle
 from ...models import InventorySettings, Product
 from ..preferences import get_inventory_settings
-from ..schedules import allowed_frequency, schedule_offset
+from ..schedules import allowed_frequency, next_cycle_at
 from . import budget
 from .capacity import Costs, Groups, Split, split
 from .priorities import low_stock, recently_sold, target_hours
@@ -39,13 +39,15 @@ class FreshnessPlan:
     advice: tuple[str, ...]
 
 
-def freshness_plan(merchant: Merchant, now: datetime | None = None) -> FreshnessPlan:
-    """What the merchant's schedule achieves within today's CJ points."""
+def freshness_plan(merchant: Merchant, now: datetime | None = None, *, available: int | None = None) -> FreshnessPlan:
+    """What the merchant's schedule achieves within today's CJ points (`available`: the day's points less the
+    reserve, when the caller has read them already; None reads them)."""
     now = now or timezone.now()
     inventory_settings = get_inventory_settings(merchant)
     frequency = allowed_frequency(merchant, inventory_settings.sync_frequency)
     groups = catalog_groups(merchant, inventory_settings, now)
-    available = available_per_day(merchant, now)
+    if available is None:
+        available = available_per_day(merchant, now)
     hours = target_hours(frequency)
     if hours is None:
         message = "Scheduled refreshes are off: only CJ's messages and the checks before ordering keep stock fresh."
@@ -60,7 +62,7 @@ def freshness_plan(merchant: Merchant, now: datetime | None = None) -> Freshness
         behind=result.behind,
         points_needed_per_day=result.points_needed,
         points_available_per_day=available,
-        next_cycle_at=budget.next_cycle_at(schedule_offset(merchant)[0], now),
+        next_cycle_at=next_cycle_at(merchant, now),
         message=plan_message(frequency, groups.total, result),
         advice=plan_advice(frequency, groups, result, costs, inventory_settings, available),
     )
@@ -75,10 +77,14 @@ def read_costs(inventory_settings: InventorySettings) -> Costs:
 
 
 def available_per_day(merchant: Merchant, now: datetime) -> int:
-    """The day's points less the reserve: CJ's figures for a connected account, CJ's base otherwise."""
-    status = budget.points_status(merchant, now)
-    if status is not None:
-        return status.background_budget
+    """The day's points less the reserve, read for the merchant's CJ account."""
+    return points_available(budget.points_status(merchant, now))
+
+
+def points_available(points: PointsBalance | None) -> int:
+    """The day's points less the reserve: CJ's figures for a connected account, CJ's base otherwise (None)."""
+    if points is not None:
+        return points.background_budget
     total = daily_budget()
     return total - total * reserve_percent() // 100
 

@@ -321,6 +321,25 @@ def test_a_task_for_a_merchant_sees_only_that_merchants_rows(db, merchant, other
     assert names(merchant_id=str(other_merchant.pk)) == ["theirs"]
 
 
+def test_a_bypass_task_sees_every_store_and_a_task_for_nobody_sees_none(db, merchant, other_merchant, caplog):
+    ProductFactory(merchant=merchant, name="mine")
+    ProductFactory(merchant=other_merchant, name="theirs")
+
+    @tenancy.runs_in_bypass("probe sweep")
+    def sweep() -> list[str]:
+        return _product_names()
+
+    @tenancy.runs_for_nobody()
+    def heartbeat() -> list[str]:
+        return _product_names()
+
+    with caplog.at_level(logging.INFO, logger="nexusone.tenancy"):
+        assert sweep() == ["mine", "theirs"]
+    assert "tenancy bypass: task sweep: probe sweep" in caplog.text
+    assert heartbeat() == []
+    assert (tenancy.task_declaration(sweep), tenancy.task_declaration(heartbeat)) == ("bypass", "nobody")
+
+
 def test_staff_in_the_admin_see_every_store_and_each_write_is_audited(admin_client, merchant, other_merchant):
     ProductFactory(merchant=merchant, name="Desk Lamp")
     tag = ProductFactory(merchant=other_merchant, name="Chair")

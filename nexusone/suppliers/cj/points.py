@@ -53,17 +53,13 @@ def reserve_percent() -> int:
     return int(getattr(settings, "CJ_POINTS_RESERVE_PERCENT", DEFAULT_RESERVE_PERCENT))
 
 
-@dataclass(frozen=True)
-class PointsStatus:
-    """One CJ account's points today."""
+class PointsBalance:
+    """What is left of a day's points, for anything that has its `budget`, `used`, `reserve` and `paused_until`."""
 
     budget: int
     used: int
     reserve: int
-    resets_at: datetime
-    paused_until: datetime | None = None  # CJ said the points ran out
-    reported: dict[str, Any] | None = None  # CJ's last `pointsInfo`
-    by_purpose: dict[str, int] = field(default_factory=dict)
+    paused_until: datetime | None
 
     @property
     def remaining(self) -> int:
@@ -79,7 +75,21 @@ class PointsStatus:
 
     @property
     def exhausted(self) -> bool:
+        """CJ said the points ran out (until the reset or its Retry-After)."""
         return self.paused_until is not None
+
+
+@dataclass(frozen=True)
+class PointsStatus(PointsBalance):
+    """One CJ account's points today."""
+
+    budget: int
+    used: int
+    reserve: int
+    resets_at: datetime
+    paused_until: datetime | None = None  # CJ said the points ran out
+    reported: dict[str, Any] | None = None  # CJ's last `pointsInfo`
+    by_purpose: dict[str, int] = field(default_factory=dict)
 
     def projected_at_reset(self, now: datetime | None = None) -> int:
         """The points used by the reset if the rest of the day spends as the day so far did."""

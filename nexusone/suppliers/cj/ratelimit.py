@@ -33,6 +33,8 @@ import redis
 from django.conf import settings
 from limits.storage import Storage, storage_from_string
 
+from nexusone.core.redis_clients import redis_client
+
 # CJ's QPS per account level (CJ_API.md §3): free/0-1 → 1, 2 → 2, 3 → 4, 4-5 → 6.
 LEVEL_QPS = {0: 1.0, 1: 1.0, 2: 2.0, 3: 4.0, 4: 6.0, 5: 6.0}
 # A slot whose call has not come back after this long (a dead worker) is given back. Longer than any call:
@@ -158,7 +160,7 @@ def _arg(now: float | None) -> str:
 
 @lru_cache(maxsize=4)
 def _window_for_url(url: str) -> SlotWindow:
-    return RedisSlotWindow(redis.Redis.from_url(url)) if url else MemorySlotWindow()
+    return RedisSlotWindow(redis_client(url)) if url else MemorySlotWindow()
 
 
 def slot_window() -> SlotWindow:
