@@ -126,7 +126,8 @@ class Product(MerchantOwned):
         ]
         # Every list order is (field, id) per merchant (ProductPagination): each has its index, scanned in
         # either direction, so a page costs the same at 1,000 products as at 100,000. Search has trigram
-        # indexes of its own (migration 0004, PostgreSQL only).
+        # indexes (migration 0006, PostgreSQL only), which row-level security keeps from being used
+        # (inventory.filters.product_search).
         indexes = [
             models.Index(fields=["merchant", "-created_at", "-id"], name="product_merchant_created"),
             models.Index(fields=["merchant", "price", "id"], name="product_merchant_price"),

@@ -115,7 +115,7 @@ def find_products(merchant: Merchant, query: str, limit: int = SEARCH_LIMIT) -> 
     query = query.strip()
     if not query:
         return []
-    matching = ProductFilter({"search": query}, queryset=Product.objects.for_merchant(merchant)).qs
+    matching = ProductFilter({"search": query}, queryset=Product.objects.for_merchant(merchant), merchant=merchant).qs
     variants = Prefetch("variants", queryset=Variant.objects.order_by("name", "sku"))
     return list(matching.order_by("name", "pk").prefetch_related(variants)[:limit])
 
