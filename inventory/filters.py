@@ -7,8 +7,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 import django_filters
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+
+from nexusone.core import tenancy
 
 from .choices import AlertKind, AlertState, ChangeStatus, StockStatus, SyncStatus, SyncTrigger
 from .models import Category, Product, StockAlert, SyncChange, SyncRun, Variant
@@ -31,16 +35,26 @@ def product_search(products: QuerySet, value: str, merchant: Merchant | None = N
     """The ids of `products` whose name or SKU (or a variant's SKU) holds `value`, or whose CJ ID is `value`
     as typed or in upper case: a union of index scans, not a join + DISTINCT.
 
-    `merchant` (the store `products` belong to) narrows the variants by index too; without it they are
-    narrowed by row-level security alone, a condition the planner cannot use to pick an index. (Under
-    row-level security the trigram indexes go unused: PostgreSQL's LIKE is not leakproof, so it cannot be
-    used as an index condition ahead of the policy. A search reads the store's rows by the merchant index.)"""
+    `merchant`: the store `products` belong to. When it is the store the request runs for, on PostgreSQL, the
+    text matches come from `inventory_search_product_ids` (migration 0012), which can use the trigram indexes
+    that row-level security keeps from the application's own queries."""
     candidates = products.order_by().values("pk")
-    by_text = candidates.filter(Q(name__icontains=value) | Q(sku__icontains=value))
     by_external_id = candidates.filter(external_id__in={value, value.upper()})
+    if _searched_by_function(merchant):
+        term = connection.ops.prep_for_like_query(value)
+        by_text = candidates.filter(pk__in=RawSQL("SELECT * FROM inventory_search_product_ids(%s)", [term]))
+        return by_text.union(by_external_id)
+    by_text = candidates.filter(Q(name__icontains=value) | Q(sku__icontains=value))
     variants = Variant.objects.filter(merchant=merchant) if merchant is not None else Variant.objects.all()
     by_variant_sku = variants.filter(sku__icontains=value).order_by().values("product_id")
     return by_text.union(by_external_id, by_variant_sku)
+
+
+def _searched_by_function(merchant: Merchant | None) -> bool:
+    """Whether the search function answers for `merchant`: it reads the store the database is told about."""
+    return (
+        merchant is not None and connection.vendor == "postgresql" and tenancy.scope().merchant_id == str(merchant.pk)
+    )
 
 
 class ProductFilter(django_filters.FilterSet):
