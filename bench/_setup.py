@@ -64,9 +64,13 @@ _SETUP_CONTEXT: list = []
 def finish(old_name: str) -> None:
     from django.db import connection, connections
 
+    from nexusone.core.db import roles
+
     connections.close_all()
     if connection.pool is not None:
         connection.close_pool()
+    if roles.owner_credentials():
+        roles.become_owner()  # the application role may not end the sessions of others, nor drop the database
     # A connection the pool was still taking back (it resets them in a worker thread) may linger a moment:
     # it would keep the throwaway database from being dropped.
     with connection._nodb_cursor() as cursor:
@@ -74,10 +78,6 @@ def finish(old_name: str) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [connection.settings_dict["NAME"]],
         )
-    from nexusone.core.db import roles
-
-    if roles.owner_credentials():
-        roles.become_owner()
     connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -26,8 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+import _setup  # noqa: F401 - first: `http` must be the standard library's (bench/http.py shares its name)
+
+# isort: split
+import urllib.request
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -21,6 +21,10 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+
+import _setup  # noqa: F401 - first: `http` must be the standard library's (bench/http.py shares its name)
+
+# isort: split
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +43,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench_database_url() -> tuple[str, str, str]:
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/nexusone"
+    # As the tables' owner (DATABASE_OWNER_URL when set): it creates its own database and times the write SQL
+    # itself; what row-level security adds to a request is measured by bench/orders.py.
+    base = (
+        os.environ.get("DATABASE_OWNER_URL")
+        or os.environ.get("DATABASE_URL")
+        or "postgres://postgres@127.0.0.1:5432/nexusone"
+    )
     parsed = urlparse(base)
     if not parsed.scheme.startswith("postgres"):
         sys.exit("bench/sync_db.py measures PostgreSQL: set DATABASE_URL to a postgres:// URL (make bench does).")
@@ -209,11 +219,19 @@ def main() -> None:
     url, admin_url, name = bench_database_url()
     ensure_database(admin_url, name, args.fresh)
     os.environ["DATABASE_URL"] = url
+    os.environ.pop("DATABASE_OWNER_URL", None)  # one role for everything here
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nexusone.settings")
     os.environ.setdefault("DEBUG", "true")
     import django
 
     django.setup()
+    from nexusone.core.db import roles
+
+    with roles.owner_connection():  # the owner's statements: no tenant settings (VACUUM cannot take them)
+        run(args, total, merchant_products)
+
+
+def run(args: argparse.Namespace, total: int, merchant_products: int) -> None:
     from django.core.management import call_command
 
     from inventory.actions.sync.write import WRITE_BATCH_ROWS

@@ -54,9 +54,20 @@ def become_app(credentials: dict, alias: str = "default") -> None:
 
 @contextmanager
 def owner_connection(alias: str = "default") -> Iterator[bool]:
-    """Run the block as the owner when DATABASE_OWNER_URL is set (yields whether it is)."""
-    if not owner_credentials() or connections[alias].vendor != "postgresql":
+    """Run the block as the owner when DATABASE_OWNER_URL is set (yields whether it switched). Without one, the
+    one URL is the owner: the block's statements go without tenant settings all the same (a multi-statement
+    query is one transaction, where `CREATE INDEX CONCURRENTLY` cannot run)."""
+    if connections[alias].vendor != "postgresql":
         yield False
+        return
+    if not owner_credentials():
+        settings_dict = connections[alias].settings_dict
+        was = settings_dict.get("OWNER_CONNECTION", False)
+        settings_dict["OWNER_CONNECTION"] = True
+        try:
+            yield False
+        finally:
+            settings_dict["OWNER_CONNECTION"] = was
         return
     app = become_owner(alias)
     try:
