@@ -128,7 +128,7 @@ def record_order(order_id: Any) -> Contribution:
     merchant = lock_merchant(row["merchant_id"])
     fact, _ = OrderFact.objects.get_or_create(order_id=order_id, defaults={"merchant_id": merchant.pk})
     old = Contribution.from_json(fact.contribution)
-    new = order_contribution(facts_for([row])[order_id], store_zone(merchant))
+    new = order_contribution(facts_for([row])[row["id"]], store_zone(merchant))  # (order_id may be a str)
     apply_difference(merchant.pk, old, new)
     fact.day, fact.contribution = new.day, new.to_json()
     fact.save(update_fields=["day", "contribution", "updated_at"])

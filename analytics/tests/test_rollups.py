@@ -304,3 +304,13 @@ def test_percentiles_read_the_bucket_that_holds_the_rank():
     assert percentile(histogram, 0.5) == 1.25
     assert percentile(histogram, 0.9) == 11.0
     assert percentile({}, 0.5) is None
+
+
+def test_the_worker_task_records_an_order_by_the_id_string_it_is_queued_with(merchant, box):
+    from analytics import tasks
+
+    order = make_order(merchant, [Item(box, 2, "10.00", "4.00")], confirmed_at=at("2026-03-10T12:00"))
+
+    tasks.record_order_task.run(str(order.pk))  # as a worker runs it: the id arrives as JSON text
+
+    assert summary(merchant, "2026-03-10", "2026-03-10")["orders"] == 1
