@@ -23,7 +23,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Greatest, TruncWeek
+from django.db.models.functions import Cast, Greatest, NullIf, TruncWeek
 
 from inventory.models import Product
 
@@ -306,12 +306,12 @@ def reorder_suggestions(
     if stock_below is not None:
         products = products.filter(stock_quantity__lt=stock_below)
     stock = Cast(Greatest(F("stock_quantity"), Value(0)), FloatField())
+    sold = NullIf(Cast("sold", FloatField()), Value(0.0))  # nothing sold: no cover, not a suggestion
     rows = (
         products.annotate(sold=_units_sold_in_reorder_window(merchant, today))
-        .filter(sold__gt=0)
-        .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / Cast("sold", FloatField()), FloatField()))
+        .annotate(cover=ExpressionWrapper(stock * REORDER_WINDOW_DAYS / sold, FloatField()))
         .filter(cover__lt=REORDER_UNDER_DAYS)
-        .order_by("cover", "-sold", "name")
+        .order_by("cover", "-sold", "name", "pk")
         .values("pk", "name", "stock_quantity", "sold", "cover")[:limit]
     )
     return [

@@ -6,7 +6,8 @@ leakproof, so it is never evaluated ahead of the policy, and a search read every
 function runs as its owner (SECURITY DEFINER), which can use them when it bypasses row-level security (a
 superuser, or a role with BYPASSRLS: see the README), and it reads only the store the caller's
 `app.merchant_id` names, as the policies do. EXECUTE plans each call with the term known, so a rare term
-takes the trigram indexes and a common one the merchant's.
+takes the trigram indexes and a common one the merchant's. Only the application roles may call it
+(`manage.py db_roles` grants EXECUTE; `migrate` re-grants).
 """
 
 from django.db import migrations
@@ -22,7 +23,8 @@ BEGIN
          SELECT v.product_id FROM inventory_variant v WHERE v.merchant_id = $1 AND UPPER(v.sku::text) LIKE $2'
     USING NULLIF(current_setting('app.merchant_id', true), '')::uuid, '%' || UPPER(term) || '%';
 END
-$$
+$$;
+REVOKE ALL ON FUNCTION inventory_search_product_ids(text) FROM PUBLIC
 """
 DROP = "DROP FUNCTION IF EXISTS inventory_search_product_ids(text)"
 

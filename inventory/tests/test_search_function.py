@@ -58,6 +58,8 @@ def test_a_search_takes_the_function_for_the_store_the_request_runs_for(merchant
 
 def test_the_function_reads_only_the_store_the_database_is_told_about(merchant, other_merchant, catalog):
     def ids(merchant_id: str) -> set:
+        # (The test runs in a transaction: the backend sends its own settings once, with the first statement,
+        # so this set_config stands for the calls that follow.)
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.merchant_id', %s, false)", [merchant_id])
             cursor.execute("SELECT * FROM inventory_search_product_ids('NEEDLE')")

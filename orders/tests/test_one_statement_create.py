@@ -121,3 +121,23 @@ def test_an_order_never_waits_for_another_with_its_reference_while_holding_the_v
     assert Order.objects.filter(reference="#SAME").count() == 1
     variant.refresh_from_db()
     assert (variant.supplier_stock, variant.reserved_quantity) == (20, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stock_rules_failing_after_the_commit_never_report_a_written_order_as_not_created(
+    merchant, account, variant, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from inventory import stock
+
+    def failing(*args, **kwargs):
+        raise DatabaseError("rules failed")
+
+    monkeypatch.setattr(stock, "_follow_reservation", failing)
+
+    order, created = actions.create_order(merchant, order_input(variant, 1, "#RULES"))
+
+    assert created
+    order.refresh_from_db()
+    assert order.status == "confirmed"  # queued for CJ after the commit all the same (the task runs in-process here)

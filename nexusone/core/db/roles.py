@@ -98,13 +98,15 @@ GRANTS = [
     "GRANT USAGE ON SCHEMA public TO {roles}",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {roles}",
     "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {roles}",
+    "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {roles}",
     "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {roles}",
     "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {roles}",
 ]
 
 
 def grant_privileges(cursor, app: str, bypass: str) -> None:
-    """Row privileges (never DDL) for both roles on every table and sequence, now and later."""
+    """Row privileges (never DDL) for both roles on every table and sequence, now and later, and the use of
+    the project's functions (some are not PUBLIC: inventory_search_product_ids)."""
     roles = sql.SQL(", ").join([sql.Identifier(app), sql.Identifier(bypass)])
     for statement in GRANTS:
         _run(cursor, sql.SQL(statement).format(roles=roles))
