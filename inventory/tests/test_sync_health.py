@@ -368,7 +368,7 @@ def test_another_stores_figures_never_appear(merchant, other_merchant, connected
 def test_the_panel_of_one_store_takes_a_bounded_number_of_queries(merchant, connected, django_assert_max_num_queries):
     busy_store(merchant)
 
-    with django_assert_max_num_queries(9):  # 7 for the figures, 2 for the planner's message (settings, catalog)
+    with django_assert_max_num_queries(8):  # 6 for the figures, 2 for the planner's message (settings, catalog)
         health = sync_health(merchant)
 
     assert health.freshness.total == 3

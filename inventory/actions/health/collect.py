@@ -104,23 +104,16 @@ def sync_health_for(merchants: Sequence[Merchant], *, now: datetime | None = Non
 
 
 def _latest_runs_and_messages(ids: list[Any]) -> tuple[dict[Any, SyncRun], dict[Any, WebhookMessage]]:
-    """Per store: the latest finished (real) run and the latest CJ message, each found through its index."""
+    """Per store: the latest finished (real) run and the latest CJ message, each found through its index (one
+    query each: the stores' latest ids are a subquery of it)."""
     finished = SyncRun.objects.filter(merchant=OuterRef("pk"), finished_at__isnull=False, dry_run=False)
     received = WebhookMessage.objects.filter(merchant=OuterRef("pk"))
-    latest = Merchant.objects.filter(pk__in=ids).annotate(
-        run_id=Subquery(finished.order_by("-created_at").values("pk")[:1]),
-        message_id=Subquery(received.order_by("-received_at").values("pk")[:1]),
-    )
-    pairs = list(latest.values_list("pk", "run_id", "message_id"))
-    run_ids = [run for _, run, _ in pairs if run]
-    message_ids = [message for _, _, message in pairs if message]
-    runs = {run.merchant_id: run for run in SyncRun.objects.filter(pk__in=run_ids)} if run_ids else {}
-    messages = (
-        {m.merchant_id: m for m in WebhookMessage.objects.filter(pk__in=message_ids).defer("raw_body", "payload")}
-        if message_ids
-        else {}
-    )
-    return runs, messages
+    stores = Merchant.objects.filter(pk__in=ids)
+    latest_runs = stores.annotate(latest=Subquery(finished.order_by("-created_at").values("pk")[:1])).values("latest")
+    latest_messages = stores.annotate(latest=Subquery(received.order_by("-received_at").values("pk")[:1]))
+    runs = {run.merchant_id: run for run in SyncRun.objects.filter(pk__in=latest_runs)}
+    messages = WebhookMessage.objects.filter(pk__in=latest_messages.values("latest")).defer("raw_body", "payload")
+    return runs, {message.merchant_id: message for message in messages}
 
 
 def _freshness_counts(ids: list[Any], now: datetime) -> dict[Any, tuple[FreshnessCounts, Subscriptions]]:
