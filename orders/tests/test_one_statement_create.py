@@ -129,12 +129,12 @@ def test_stock_rules_failing_after_the_commit_never_report_a_written_order_as_no
 ):
     from django.db import DatabaseError
 
-    from inventory import stock
+    from inventory.stock import holds
 
     def failing(*args, **kwargs):
         raise DatabaseError("rules failed")
 
-    monkeypatch.setattr(stock, "_follow_reservation", failing)
+    monkeypatch.setattr(holds, "_follow_reservation", failing)
 
     order, created = actions.create_order(merchant, order_input(variant, 1, "#RULES"))
 

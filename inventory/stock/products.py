@@ -1,147 +1,31 @@
-"""Stock bookkeeping: the one writer of supplier stock, reservations and sellable stock, and what follows.
-
-A variant holds three figures: `supplier_stock` (the supplier's count in the ship-from countries),
-`reserved_quantity` (units our open orders hold) and `stock_quantity`, what can still be sold:
-supplier stock less reserved, never below 0. The UPDATE that changes either side computes it in the
-same statement, from the row as it stands (never read, compute in Python, save). A product carries
-the sums of its variants.
-
-Orders hold stock through `reserve`, `release`, `consume` and `restore`, each taking `{variant_id: quantity}`
-(the role of Saleor's warehouse/management.py); an order only records which state its units are in.
-
-After every stock write (sync, import, demo seed, order reserve, release, consume, restore), `settle`
-sums the products again and `apply_stock_rules` opens or resolves their alerts and applies the
-merchant's out-of-stock action (or undoes it when stock comes back). Each rule lives here once.
-"""
+"""Products after a stock write: their sums of the variants, the stock rules (out-of-stock action, reactivation)
+and the alerts. Each rule lives here once."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Model, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Greatest
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from nexusone.core.events import publish_event
-from nexusone.core.inserts import insert_statements, insert_together, saved
 
-from . import stock_notices
-from .choices import AlertKind, AlertState, OutOfStockAction, StockStatus
-from .models import InventorySettings, Product, StockAlert, Variant
+from .. import stock_notices
+from ..choices import AlertKind, AlertState, OutOfStockAction, StockStatus
+from ..models import InventorySettings, Product, StockAlert, Variant
+from .figures import sellable
 
 if TYPE_CHECKING:
     from nexusone.accounts.models import Merchant
-
-logger = logging.getLogger(__name__)
-
-Quantities = dict[Any, int]  # units per variant id
-
-
-def sellable(supplier: Combinable | None = None, reserved: Combinable | None = None) -> Greatest:
-    """`supplier − reserved`, never below 0, as an SQL expression (defaults: the row's own columns)."""
-    supplier = F("supplier_stock") if supplier is None else supplier
-    reserved = F("reserved_quantity") if reserved is None else reserved
-    return Greatest(supplier - reserved, Value(0))
-
-
-def in_lock_order(quantities: Quantities) -> list[tuple[Any, int]]:
-    """Variants in one order for every writer (by id), so concurrent writers never deadlock on their rows."""
-    return sorted(quantities.items(), key=lambda item: str(item[0]))
-
-
-# --- order-driven writes --------------------------------------------------------------------------
-
-
-class OutOfStock(Exception):
-    """Some variants cannot cover the units asked for; nothing was reserved.
-
-    `available`: the units each short variant can still sell."""
-
-    def __init__(self, available: Quantities) -> None:
-        super().__init__(f"Not enough sellable stock for {len(available)} variant(s).")
-        self.available = available
-
-
-def add_up(pairs: Iterable[tuple[Any, int]]) -> Quantities:
-    """Units per variant from (variant id, quantity) pairs; a variant may come more than once."""
-    quantities: Quantities = {}
-    for pk, quantity in pairs:
-        quantities[pk] = quantities.get(pk, 0) + quantity
-    return quantities
-
-
-def shortfall(quantities: Quantities, sellable_now: Quantities) -> Quantities:
-    """The variants whose sellable units as just read cannot cover `quantities`, with those units.
-
-    Only a cheap early refusal: `reserve`'s conditional UPDATE stays the one authority for taking stock."""
-    return {
-        pk: max(sellable_now.get(pk, 0), 0) for pk, wanted in quantities.items() if sellable_now.get(pk, 0) < wanted
-    }
-
-
-def reserve(merchant: Merchant, quantities: Quantities, *, product_ids: Iterable[Any] = ()) -> None:
-    """Hold units for an order, every variant or none, then settle the products (`product_ids` when known).
-
-    Inside a caller's transaction this joins it (no savepoint): OutOfStock is raised and the caller rolls back."""
-    if len(quantities) == 1 and connection.vendor == "postgresql":
-        with transaction.atomic(savepoint=False):
-            variant_id, units = next(iter(quantities.items()))
-            written = _reserve_one_variant(merchant, variant_id, units)
-            if not written:
-                refuse([variant_id])
-            follow_rules(merchant, *_product_stock(merchant.pk, written))
-            return
-    with transaction.atomic(savepoint=False):
-        short = reserve_units(merchant.pk, quantities)
-        if short:
-            refuse(short)
-        product_ids = list(product_ids)
-        settle(merchant, variant_ids=() if product_ids else list(quantities), product_ids=product_ids)
-
 
 # What the stock rules need of a product just written (ProductStock, then SETTINGS_FIELDS), for UPDATE … RETURNING.
 PRODUCT_STOCK_RETURNING = """p.id, p.stock_quantity, p.low_stock_threshold, p.is_active, p.auto_deactivated,
     p.is_available, (SELECT a.kind FROM inventory_stockalert a WHERE a.product_id = p.id AND a.state = 'open' LIMIT 1),
     st.low_stock_threshold, st.out_of_stock_action, st.reactivate_when_back
 """
-
-# One variant (most orders): the variant's units and its product's figures in one statement, so the row locks
-# an order takes are held for that statement alone. The product moves by the same units as the variant: a
-# variant that could cover them was above zero, so its sellable stock (and the product's sum) drops by exactly
-# that much. Adding to the row as it stands is safe when the UPDATE waited for another order's lock.
-# `{after}`: a condition that makes the reservation wait for the caller's CTEs (`reserve_with`).
-# Parameters: units, units, variant, merchant, units, units, units, merchant.
-_RESERVE_ONE = """
-reserved AS (
-    UPDATE inventory_variant
-    SET reserved_quantity = reserved_quantity + %s,
-        stock_quantity = GREATEST(supplier_stock - (reserved_quantity + %s), 0)
-    WHERE id = %s AND merchant_id = %s AND stock_quantity >= %s {after}
-    RETURNING product_id
-),
-product AS (
-    UPDATE inventory_product AS p
-    SET reserved_quantity = p.reserved_quantity + %s, stock_quantity = GREATEST(p.stock_quantity - %s, 0)
-    FROM reserved LEFT JOIN inventory_inventorysettings AS st ON st.merchant_id = %s
-    WHERE p.id = reserved.product_id
-    RETURNING """
-RESERVE_ONE_CTES = _RESERVE_ONE + PRODUCT_STOCK_RETURNING + ")"
-# With rows inserted first: the product as written, or the whole statement undone (migration 0011's function).
-REFUSED_SQLSTATE = "NX409"
-WRITTEN_OR_REFUSED = """SELECT p.* FROM (VALUES (1)) AS one (x) LEFT JOIN product AS p ON true
-WHERE CASE WHEN p.id IS NOT NULL THEN true ELSE inventory_refuse_reservation() END"""
-
-
-def refuse(short: Iterable[Any]) -> NoReturn:
-    """OutOfStock for these variants, with what each can still sell."""
-    short = list(short)
-    available = dict(Variant.objects.filter(pk__in=short).values_list("pk", "stock_quantity"))
-    raise OutOfStock({pk: max(available.get(pk, 0), 0) for pk in short})
 
 
 def lock_products(ids: Iterable[Any]) -> None:
@@ -153,128 +37,6 @@ def lock_products(ids: Iterable[Any]) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-
-
-def reserve_with(
-    merchant: Merchant, quantities: Quantities, *rows: Sequence[Model], product_ids: Iterable[Any]
-) -> None:
-    """Insert `rows` (groups of one model's rows, an order's first) and hold their units: all of it or none.
-
-    One variant on PostgreSQL (most orders): one statement, committed on its own when the caller is not in a
-    transaction, so the variant and product stay locked for that statement only, never across a round trip to
-    the application. The rows go in before the variant is locked: an order waiting on another's unique reference
-    never holds stock others wait for. Otherwise a transaction: the rows, then `reserve`.
-    OutOfStock: nothing was written."""
-    if len(quantities) != 1 or connection.vendor != "postgresql":
-        with transaction.atomic():
-            insert_together(*rows)
-            reserve(merchant, quantities, product_ids=product_ids)
-        return
-    variant_id, units = next(iter(quantities.items()))
-    committed = connection.get_autocommit()  # outside a transaction, the statement commits on its own
-    try:
-        with nullcontext() if committed else transaction.atomic():
-            written = _reserve_one_variant(merchant, variant_id, units, rows)
-    except DatabaseError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != REFUSED_SQLSTATE:
-            raise
-        refuse([variant_id])
-    saved(*rows, using=connection.alias)
-    try:
-        _follow_reservation(merchant, written)
-    except DatabaseError:
-        if not committed:
-            raise
-        # The rows and units are committed: never report them as not written.
-        logger.exception("Stock rules after reserving variant %s failed; the next stock write applies them", variant_id)
-
-
-def _reserve_one_variant(merchant: Merchant, variant_id: Any, units: int, rows: Sequence[Sequence[Model]] = ()) -> list:
-    """RESERVE_ONE_CTES after `rows` are inserted (refused: the statement fails with REFUSED_SQLSTATE), or alone
-    (refused: no row). Returns the product as written (PRODUCT_STOCK_RETURNING)."""
-    inserts, insert_params = insert_statements(*rows, using=connection.alias)
-    if inserts:
-        # The reservation's WHERE reads i0, so PostgreSQL runs that INSERT (and its unique checks) before the
-        # UPDATE locks the variant; the other INSERTs run at the end, as every data-modifying CTE does.
-        # (orders/tests/test_one_statement_create.py holds this: a deadlock there means the order changed.)
-        inserts[0] += " RETURNING 1"
-    ctes = [f"i{n} AS ({sql})" for n, sql in enumerate(inserts)]
-    ctes.append(RESERVE_ONE_CTES.format(after="AND EXISTS (SELECT FROM i0)" if inserts else ""))
-    merchant_id = str(merchant.pk)
-    reserve_params = [units, units, str(variant_id), merchant_id, units, units, units, merchant_id]
-    final = WRITTEN_OR_REFUSED if inserts else "SELECT * FROM product"
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {final}", [*insert_params, *reserve_params])
-        return cursor.fetchall()
-
-
-def _follow_reservation(merchant: Merchant, written: list) -> None:
-    """The stock rules after a one-variant reservation that has committed: the products they change are locked
-    first, so two orders crossing a threshold together apply them one after the other."""
-    with transaction.atomic(savepoint=False):  # no round trip unless a rule writes something
-        follow_rules(merchant, *_product_stock(merchant.pk, written), lock=True)
-
-
-def release(merchant: Merchant, quantities: Quantities) -> None:
-    """An order lets go of its reservation (cancel, failure): the units are for sale again."""
-    release_units(quantities)
-    settle(merchant, variant_ids=list(quantities))
-
-
-def consume(merchant: Merchant, quantities: Quantities) -> None:
-    """The supplier accepted the order: its units leave the supplier's stock and the reservation."""
-    consume_units(quantities)
-    settle(merchant, variant_ids=list(quantities))
-
-
-def restore(merchant: Merchant, quantities: Quantities) -> None:
-    """The supplier cancelled an order it had accepted: its units are for sale again."""
-    restore_units(quantities)
-    settle(merchant, variant_ids=list(quantities))
-
-
-def reserve_units(merchant_id: Any, quantities: Quantities) -> set[Any]:
-    """Hold units for an order: one conditional UPDATE per variant, in lock order. Returns the variants short.
-
-    Reserves what it can; the caller's transaction rolls everything back when any variant is short."""
-    short: set[Any] = set()
-    for pk, quantity in in_lock_order(quantities):
-        reserved = F("reserved_quantity") + quantity
-        updated = Variant.objects.filter(pk=pk, merchant_id=merchant_id, stock_quantity__gte=quantity).update(
-            reserved_quantity=reserved, stock_quantity=sellable(reserved=reserved)
-        )
-        if not updated:
-            short.add(pk)
-    return short
-
-
-def release_units(quantities: Quantities) -> None:
-    """An order lets go of its reservation (cancel, failure): the units are for sale again."""
-    for pk, quantity in in_lock_order(quantities):
-        reserved = F("reserved_quantity") - quantity
-        Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
-            reserved_quantity=reserved, stock_quantity=sellable(reserved=reserved)
-        )
-
-
-def consume_units(quantities: Quantities) -> None:
-    """The supplier accepted the order: its units leave both the supplier's stock and the reservation."""
-    for pk, quantity in in_lock_order(quantities):
-        supplier = Greatest(F("supplier_stock") - quantity, Value(0))
-        reserved = F("reserved_quantity") - quantity
-        Variant.objects.filter(pk=pk, reserved_quantity__gte=quantity).update(
-            supplier_stock=supplier, reserved_quantity=reserved, stock_quantity=sellable(supplier, reserved)
-        )
-
-
-def restore_units(quantities: Quantities) -> None:
-    """The supplier cancelled an order it had accepted: its units are back in the supplier's stock."""
-    for pk, quantity in in_lock_order(quantities):
-        supplier = F("supplier_stock") + quantity
-        Variant.objects.filter(pk=pk).update(supplier_stock=supplier, stock_quantity=sellable(supplier=supplier))
-
-
-# --- products: sums and rules ---------------------------------------------------------------------
 
 
 class OpenAlert(NamedTuple):
@@ -405,7 +167,7 @@ def publish_stock_changed(merchant_id: Any, product_ids: Iterable[Any]) -> None:
 
 
 def _inventory_settings(merchant: Merchant) -> InventorySettings:
-    from .actions import get_inventory_settings  # the settings' one reader (it creates them on first use)
+    from ..actions import get_inventory_settings  # the settings' one reader (it creates them on first use)
 
     return get_inventory_settings(merchant)
 
