@@ -6,6 +6,7 @@ The units move in inventory.stock (`{variant_id: quantity}`); an order records o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db.models import Model
 
@@ -22,11 +23,7 @@ def reserve_stock(merchant: Merchant, lines: list[ResolvedLine]) -> None:
     """Reserve every line or nothing; a shortage is InsufficientStock naming the lines.
 
     Inside a caller's transaction this joins it (no savepoint): a shortage raises and the caller rolls back."""
-    wanted = _wanted(lines)
-    try:
-        stock.reserve(merchant, wanted, product_ids={line.variant.product_id for line in lines})
-    except stock.OutOfStock as exc:
-        raise InsufficientStock(_shortages(lines, wanted, exc.available)) from None
+    _hold(lines, lambda wanted, products: stock.reserve(merchant, wanted, product_ids=products))
 
 
 def reserve_stock_with(merchant: Merchant, lines: list[ResolvedLine], *rows: Sequence[Model]) -> None:
@@ -34,9 +31,14 @@ def reserve_stock_with(merchant: Merchant, lines: list[ResolvedLine], *rows: Seq
 
     A one-variant order is a single statement (inventory.stock.reserve_with), committed on its own outside a
     caller's transaction."""
+    _hold(lines, lambda wanted, products: stock.reserve_with(merchant, wanted, *rows, product_ids=products))
+
+
+def _hold(lines: list[ResolvedLine], hold: Callable[[stock.Quantities, set[Any]], None]) -> None:
+    """`hold(units per variant, product ids)`, its OutOfStock reported as InsufficientStock naming the lines."""
     wanted = _wanted(lines)
     try:
-        stock.reserve_with(merchant, wanted, *rows, product_ids={line.variant.product_id for line in lines})
+        hold(wanted, {line.variant.product_id for line in lines})
     except stock.OutOfStock as exc:
         raise InsufficientStock(_shortages(lines, wanted, exc.available)) from None
 
